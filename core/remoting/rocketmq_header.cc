@@ -1,0 +1,98 @@
+#include "core/remoting/rocketmq_header.h"
+
+namespace rmq::remoting {
+namespace {
+
+RocketMqHeaderError truncated(const char* what, size_t offset) {
+  return {DecodeErrorKind::kTruncatedRocketMqHeader,
+          std::string("ROCKETMQ header truncated: ") + what + " at header byte " + std::to_string(offset),
+          offset};
+}
+
+std::optional<RocketMqHeaderError> parse_ext_map(ByteView map, size_t map_start, ExtFields& ext) {
+  ByteReader r(map);
+  while (!r.at_end()) {
+    size_t entry_start = map_start + r.position();
+    int16_t key_len = 0;
+    int32_t value_len = 0;
+    ByteView key;
+    ByteView value;
+    bool ok = r.i16(key_len) && key_len >= 0 && r.bytes(static_cast<size_t>(key_len), key) && r.i32(value_len) &&
+              value_len >= 0 && r.bytes(static_cast<size_t>(value_len), value);
+    if (!ok) {
+      return RocketMqHeaderError{DecodeErrorKind::kBadRocketMqExtFields,
+                                 "ROCKETMQ header ext entry at header byte " + std::to_string(entry_start) +
+                                     " is truncated or has a negative length",
+                                 entry_start};
+    }
+    ext.append(std::string(key), std::string(value));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void append_rocketmq_header(const RemotingCommand& cmd, Bytes& out) {
+  ByteWriter w(out);
+  w.i16(static_cast<int16_t>(cmd.code));
+  w.u8(static_cast<uint8_t>(cmd.language));
+  w.i16(static_cast<int16_t>(cmd.version));
+  w.i32(cmd.opaque);
+  w.i32(cmd.flag);
+  if (cmd.remark && !cmd.remark->empty()) {
+    w.u32(static_cast<uint32_t>(cmd.remark->size()));
+    w.bytes(*cmd.remark);
+  } else {
+    w.u32(0);
+  }
+  size_t ext_len_pos = w.size();
+  w.u32(0);
+  if (cmd.ext_fields) {
+    for (const auto& [key, value] : cmd.ext_fields->entries()) {
+      w.u16(static_cast<uint16_t>(key.size()));
+      w.bytes(key);
+      w.u32(static_cast<uint32_t>(value.size()));
+      w.bytes(value);
+    }
+  }
+  w.patch_u32(ext_len_pos, static_cast<uint32_t>(w.size() - ext_len_pos - 4));
+}
+
+std::optional<RocketMqHeaderError> parse_rocketmq_header(ByteView header, RemotingCommand& cmd) {
+  ByteReader r(header);
+  int16_t code = 0;
+  uint8_t language = 0;
+  int16_t version = 0;
+  if (!(r.i16(code) && r.u8(language) && r.i16(version) && r.i32(cmd.opaque) && r.i32(cmd.flag))) {
+    return truncated("fixed fields (code, language, version, opaque, flag) end", r.position());
+  }
+  cmd.code = code;
+  cmd.language = language_from_byte(language);
+  cmd.version = version;
+  int32_t remark_len = 0;
+  if (!r.i32(remark_len)) return truncated("remark length missing", r.position());
+  if (remark_len > 0) {
+    ByteView remark;
+    if (!r.bytes(static_cast<size_t>(remark_len), remark)) {
+      return truncated(("remark of " + std::to_string(remark_len) + " bytes does not fit").c_str(), r.position());
+    }
+    cmd.remark = std::string(remark);
+  }
+  int32_t ext_len = 0;
+  if (!r.i32(ext_len)) return truncated("ext length missing", r.position());
+  if (ext_len > 0) {
+    size_t map_start = r.position();
+    ByteView map;
+    if (!r.bytes(static_cast<size_t>(ext_len), map)) {
+      return RocketMqHeaderError{DecodeErrorKind::kBadRocketMqExtFields,
+                                 "ROCKETMQ header extLen " + std::to_string(ext_len) + " exceeds the " +
+                                     std::to_string(r.remaining()) + " header bytes left",
+                                 map_start - 4};
+    }
+    cmd.ext_fields.emplace();
+    if (auto err = parse_ext_map(map, map_start, *cmd.ext_fields)) return err;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rmq::remoting
