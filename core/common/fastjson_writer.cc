@@ -2,6 +2,28 @@
 
 namespace rmq {
 
+namespace {
+
+// The UTF-16 unit fastjson escapes at text[i], or 0 when it writes the bytes as they are. Besides ASCII
+// controls, '"' and '\\' (handled by the caller), fastjson's default writer escapes U+007F..U+00A0 and U+2028.
+uint32_t escaped_unit_at(std::string_view text, size_t i, size_t& length) {
+  auto byte = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+  unsigned char c = byte(i);
+  length = 1;
+  if (c == 0x7F) return 0x7F;
+  if (c == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0xA0) {
+    length = 2;
+    return byte(i + 1);
+  }
+  if (c == 0xE2 && byte(i + 1) == 0x80 && byte(i + 2) == 0xA8) {
+    length = 3;
+    return 0x2028;
+  }
+  return 0;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out.push_back('"');
@@ -20,15 +42,19 @@ void append_json_string(std::string& out, std::string_view text) {
       case '\r': short_escape = "\\r"; break;
       default: break;
     }
-    if (short_escape == nullptr && c >= 0x20 && c != 0x7F) continue;
+    size_t length = 1;
+    uint32_t unit = c < 0x20 ? c : escaped_unit_at(text, i, length);
+    if (short_escape == nullptr && unit == 0 && c >= 0x20) continue;
     flush(i);
-    run_start = i + 1;
+    run_start = i + length;
     if (short_escape != nullptr) {
       out.append(short_escape);
     } else {
-      const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      const char escaped[] = {'\\', 'u', kHex[(unit >> 12) & 0xF], kHex[(unit >> 8) & 0xF], kHex[(unit >> 4) & 0xF],
+                              kHex[unit & 0xF]};
       out.append(escaped, sizeof escaped);
     }
+    i += length - 1;
   }
   flush(text.size());
   out.push_back('"');

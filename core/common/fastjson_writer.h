@@ -9,8 +9,9 @@
 
 namespace rmq {
 
-// Appends `text` (UTF-8) as a double-quoted JSON string with fastjson's escapes: \" \\ \b \t \n \f \r, and
-// \u00XX (upper-case hex) for the other characters 0x00-0x1F and for 0x7F. Other bytes are copied as they are.
+// Appends `text` (UTF-8) as a double-quoted JSON string with the escapes of fastjson's default writer:
+// \" \\ \b \t \n \f \r, and \uXXXX (upper-case hex) for the other characters U+0000-U+001F, for U+007F-U+00A0
+// and for U+2028. Other bytes are copied as they are.
 void append_json_string(std::string& out, std::string_view text);
 
 class JsonWriter {

@@ -47,6 +47,13 @@ TEST(FastjsonWriter, EscapesAsFastjson) {
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\\u0002\\u007F/\xC3\xA9\"");
 }
 
+TEST(FastjsonWriter, EscapesLatin1ControlsAndLineSeparatorAsFastjson) {
+  std::string out;
+  append_json_string(out, "a\xC2\x85\xC2\xA0\xC2\xA1\xE2\x80\xA8\xE2\x80\xA9"sv);
+  // U+0085 and U+00A0 and U+2028 escaped; U+00A1 and U+2029 kept as UTF-8.
+  EXPECT_EQ(out, "\"a\\u0085\\u00A0\xC2\xA1\\u2028\xE2\x80\xA9\"");
+}
+
 TEST(Hex, RoundTripsAndRejectsBadInput) {
   EXPECT_EQ(to_hex_upper("\x7f\x00\x01"sv), "7F0001");
   EXPECT_EQ(from_hex("7f 00 01").value(), std::string("\x7f\x00\x01", 3));
