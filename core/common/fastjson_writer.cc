@@ -1,5 +1,7 @@
 #include "core/common/fastjson_writer.h"
 
+#include <array>
+
 namespace rmq {
 
 namespace {
@@ -8,7 +10,7 @@ namespace {
 // controls, '"' and '\\' (handled by the caller), fastjson's default writer escapes U+007F..U+00A0 and U+2028.
 uint32_t escaped_unit_at(std::string_view text, size_t i, size_t& length) {
   auto byte = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
-  unsigned char c = byte(i);
+  auto c = static_cast<unsigned char>(byte(i));
   length = 1;
   if (c == 0x7F) return 0x7F;
   if (c == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0xA0) {
@@ -24,6 +26,15 @@ uint32_t escaped_unit_at(std::string_view text, size_t i, size_t& length) {
 
 }  // namespace
 
+// Bytes that may start an escape: ASCII controls, '"', '\\', 0x7F, and the lead bytes of U+0080..U+00A0 (0xC2)
+// and U+2028 (0xE2). Everything else is copied in runs.
+constexpr std::array<bool, 256> kMayEscape = [] {
+  std::array<bool, 256> table{};
+  for (size_t c = 0; c < 0x20; ++c) table[c] = true;
+  for (int c : {int{'"'}, int{'\\'}, 0x7F, 0xC2, 0xE2}) table[static_cast<size_t>(c)] = true;
+  return table;
+}();
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out.push_back('"');
@@ -31,6 +42,7 @@ void append_json_string(std::string& out, std::string_view text) {
   auto flush = [&](size_t end) { out.append(text.data() + run_start, end - run_start); };
   for (size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
+    if (!kMayEscape[c]) continue;
     const char* short_escape = nullptr;
     switch (c) {
       case '"': short_escape = "\\\""; break;

@@ -3,6 +3,7 @@
 // order the caller writes them, and fastjson's string escapes (see escape_json_string).
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,17 +35,22 @@ class JsonWriter {
   // fastjson's legacy map form for integer keys: {0:"..."} (not valid JSON; Java peers before 4.9.4 expect it).
   JsonWriter& bare_key(int64_t name) {
     comma();
-    out_ += std::to_string(name);
+    append_integer(name);
     out_.push_back(':');
     first_ = true;
     return *this;
   }
   JsonWriter& string(std::string_view v) { comma(); append_json_string(out_, v); return *this; }
-  JsonWriter& number(int64_t v) { comma(); out_ += std::to_string(v); return *this; }
+  JsonWriter& number(int64_t v) { comma(); append_integer(v); return *this; }
   JsonWriter& boolean(bool v) { comma(); out_ += v ? "true" : "false"; return *this; }
   JsonWriter& raw(std::string_view json) { comma(); out_.append(json); return *this; }
 
  private:
+  void append_integer(int64_t v) {
+    char digits[24];
+    auto result = std::to_chars(digits, digits + sizeof digits, v);
+    out_.append(digits, static_cast<size_t>(result.ptr - digits));
+  }
   void comma() {
     if (!first_) out_.push_back(',');
     first_ = false;

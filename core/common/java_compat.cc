@@ -41,18 +41,26 @@ int32_t java_string_hash(std::string_view utf8) {
   return static_cast<int32_t>(h);
 }
 
-std::vector<size_t> java_hash_map_order(const std::vector<std::string>& keys) {
+std::vector<size_t> java_hash_order(const std::vector<int32_t>& hashes) {
   size_t capacity = 16;
-  while (keys.size() > capacity * 3 / 4) capacity *= 2;
-  std::vector<uint32_t> bucket(keys.size());
-  for (size_t k = 0; k < keys.size(); ++k) {
-    auto h = static_cast<uint32_t>(java_string_hash(keys[k]));
+  while (hashes.size() > capacity * 3 / 4) capacity *= 2;
+  std::vector<uint32_t> bucket(hashes.size());
+  for (size_t k = 0; k < hashes.size(); ++k) {
+    auto h = static_cast<uint32_t>(hashes[k]);
     bucket[k] = (h ^ (h >> 16)) & static_cast<uint32_t>(capacity - 1);
   }
-  std::vector<size_t> order(keys.size());
+  std::vector<size_t> order(hashes.size());
   std::iota(order.begin(), order.end(), size_t{0});
+  // Resizing splits buckets without reordering their entries, so the final order is a stable sort by bucket.
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bucket[a] < bucket[b]; });
   return order;
+}
+
+std::vector<size_t> java_hash_map_order(const std::vector<std::string>& keys) {
+  std::vector<int32_t> hashes;
+  hashes.reserve(keys.size());
+  for (const auto& key : keys) hashes.push_back(java_string_hash(key));
+  return java_hash_order(hashes);
 }
 
 }  // namespace rmq

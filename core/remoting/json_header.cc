@@ -124,6 +124,7 @@ bool HeaderHandler::on_object_begin(json::error_code& ec) {
   if (depth_ == 2 && field_ == Field::kExtFields) {
     in_ext_ = true;
     cmd_.ext_fields.emplace();
+    cmd_.ext_fields->reserve(16);  // a send header has 13-14 entries: no regrowth for the common case
   } else if (depth_ == 2 && field_ != Field::kIgnored) {
     return fail("header field \"" + std::string(field_name(field_)) + "\" is an object", ec);
   } else if (depth_ == 3 && in_ext_) {

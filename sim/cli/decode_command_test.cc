@@ -76,8 +76,12 @@ TEST(DecodeCommand, EveryPulledMessageOfTheCapturesIsShownFieldByField) {
       EXPECT_EQ(s.at("commitLogOffset"), e.at("commitLogOffset"));
       EXPECT_EQ(s.at("storeHost"), e.at("storeHost"));
       EXPECT_EQ(s.at("topic"), e.at("topic"));
-      if (e.contains("body_text")) EXPECT_EQ(s.at("body"), e.at("body_text"));
-      if (e.contains("body_inflated_text")) EXPECT_EQ(s.at("bodyInflated"), e.at("body_inflated_text"));
+      if (e.contains("body_text")) {
+        EXPECT_EQ(s.at("body"), e.at("body_text"));
+      }
+      if (e.contains("body_inflated_text")) {
+        EXPECT_EQ(s.at("bodyInflated"), e.at("body_inflated_text"));
+      }
       EXPECT_EQ(s.at("properties").as_object().size(), e.at("properties").as_object().size());
     }
     ++responses;
