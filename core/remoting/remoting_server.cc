@@ -1,0 +1,83 @@
+#include "core/remoting/remoting_server.h"
+
+namespace rmq::remoting {
+
+RemotingServer::RemotingServer(runtime::Runtime& runtime, RemotingServerOptions options)
+    : runtime_(runtime), options_(options) {}
+
+RemotingServer::~RemotingServer() { shutdown(); }
+
+Status RemotingServer::start(const std::string& address) {
+  std::weak_ptr<int> alive = alive_;
+  auto listener = runtime_.listen(address, [this, alive](runtime::ConnectionPtr connection) {
+    if (!alive.expired()) on_accept(std::move(connection));
+  });
+  if (!listener.ok()) return listener.error();
+  listener_ = std::move(listener.value());
+  address_ = listener_->address();
+  return Status::Ok();
+}
+
+void RemotingServer::shutdown() {
+  if (listener_) listener_->close();
+  listener_.reset();
+  auto channels = std::move(channels_);
+  channels_.clear();
+  for (auto& [id, channel] : channels) channel->close();
+}
+
+bool RemotingServer::send_to(uint64_t channel_id, const RemotingCommand& command) {
+  auto channel = this->channel(channel_id);
+  return channel && channel->send(command);
+}
+
+ChannelPtr RemotingServer::channel(uint64_t channel_id) const {
+  auto it = channels_.find(channel_id);
+  return it == channels_.end() ? nullptr : it->second;
+}
+
+void RemotingServer::on_accept(runtime::ConnectionPtr connection) {
+  if (channels_.size() >= options_.max_connections) {
+    ++stats_.rejected;
+    connection->close();
+    return;
+  }
+  ++stats_.accepted;
+  auto channel = std::make_shared<Channel>(std::move(connection), options_.max_frame_length);
+  channels_[channel->id()] = channel;
+  std::weak_ptr<int> alive = alive_;
+  channel->start(Channel::Events{
+      [this, alive](Channel& ch, RemotingCommand command) {
+        if (!alive.expired()) on_command(ch, std::move(command));
+      },
+      [this, alive](Channel& ch, runtime::CloseReason reason, const std::optional<DecodeError>& error) {
+        if (!alive.expired()) on_close(ch, reason, error);
+      }});
+  if (opened_) opened_(channel);
+}
+
+void RemotingServer::on_command(Channel& channel, RemotingCommand command) {
+  if (command.is_response()) {  // Java looks it up in its response table, finds nothing and logs
+    ++stats_.ignored_responses;
+    return;
+  }
+  auto it = channels_.find(channel.id());
+  if (it == channels_.end()) return;
+  ++stats_.requests;
+  ChannelPtr keep = it->second;
+  dispatcher_.dispatch(keep, std::move(command));
+}
+
+void RemotingServer::on_close(Channel& channel, runtime::CloseReason reason, const std::optional<DecodeError>& error) {
+  auto it = channels_.find(channel.id());
+  if (it == channels_.end()) return;
+  ChannelPtr keep = it->second;
+  channels_.erase(it);
+  if (error) {
+    ++stats_.malformed_frames;
+    if (decode_error_) decode_error_(channel, *error);
+  }
+  if (closed_) closed_(keep, reason);
+}
+
+}  // namespace rmq::remoting
