@@ -1,6 +1,8 @@
 #include "core/common/fastjson_writer.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace rmq {
 
@@ -35,12 +37,31 @@ constexpr std::array<bool, 256> kMayEscape = [] {
   return table;
 }();
 
+// True when any of the 8 bytes of `w` may start an escape (a superset of kMayEscape: every non-ASCII byte
+// counts), with the exact zero-byte tests of "Bit Twiddling Hacks" (haszero / hasless).
+bool word_may_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) | has_zero(w ^ (kOnes * 0x7F)) |
+          (w & kHighs)) != 0;
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out.push_back('"');
   size_t run_start = 0;
   auto flush = [&](size_t end) { out.append(text.data() + run_start, end - run_start); };
   for (size_t i = 0; i < text.size(); ++i) {
+    // Plain text is skipped 8 bytes at a time: headers are mostly short ASCII values.
+    while (i + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (word_may_escape(word)) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (!kMayEscape[c]) continue;
     const char* short_escape = nullptr;
