@@ -4,11 +4,8 @@
 #include <numeric>
 
 namespace rmq {
-namespace {
 
-// Decodes one UTF-8 code point starting at s[i] and advances i. An invalid or truncated sequence yields
-// U+FFFD and advances one byte, as Java's decoder replaces malformed input.
-uint32_t next_code_point(std::string_view s, size_t& i) {
+uint32_t next_utf8_code_point(std::string_view s, size_t& i) {
   auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
   uint8_t lead = byte(i);
   size_t extra = lead < 0x80 ? 0 : (lead >> 5) == 0x6 ? 1 : (lead >> 4) == 0xE ? 2 : (lead >> 3) == 0x1E ? 3 : 4;
@@ -23,13 +20,11 @@ uint32_t next_code_point(std::string_view s, size_t& i) {
   return cp;
 }
 
-}  // namespace
-
 int32_t java_string_hash(std::string_view utf8) {
   uint32_t h = 0;
   size_t i = 0;
   while (i < utf8.size()) {
-    uint32_t cp = next_code_point(utf8, i);
+    uint32_t cp = next_utf8_code_point(utf8, i);
     if (cp >= 0x10000) {
       cp -= 0x10000;
       h = 31 * h + (0xD800 + (cp >> 10));

@@ -11,6 +11,10 @@
 
 namespace rmq {
 
+// Decodes one UTF-8 code point at utf8[i] and advances i. Ill-formed or truncated input yields U+FFFD and
+// advances one byte, as Java's decoder replaces malformed input.
+uint32_t next_utf8_code_point(std::string_view utf8, size_t& i);
+
 // Java's String.hashCode() of the UTF-16 form of `utf8` (ill-formed UTF-8 bytes count as U+FFFD).
 int32_t java_string_hash(std::string_view utf8);
 

@@ -1,5 +1,7 @@
 #include "core/protocol/json_body.h"
 
+#include "core/common/java_compat.h"
+
 #include <algorithm>
 #include <charconv>
 #include <exception>
@@ -18,23 +20,6 @@ bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '
 size_t original_position(size_t pos, const std::vector<size_t>& inserted) {
   auto before = static_cast<size_t>(std::lower_bound(inserted.begin(), inserted.end(), pos) - inserted.begin());
   return pos - before;
-}
-
-// One UTF-8 code point at s[i] (advancing i); ill-formed input yields U+FFFD and advances one byte, as Java's
-// decoder does.
-uint32_t next_code_point(std::string_view s, size_t& i) {
-  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t lead = byte(i);
-  size_t extra = lead < 0x80 ? 0 : (lead >> 5) == 0x6 ? 1 : (lead >> 4) == 0xE ? 2 : (lead >> 3) == 0x1E ? 3 : 4;
-  if (extra == 0) { ++i; return lead; }
-  if (extra == 4 || i + extra >= s.size()) { ++i; return 0xFFFD; }
-  uint32_t cp = lead & (0x3Fu >> extra);
-  for (size_t k = 1; k <= extra; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) { ++i; return 0xFFFD; }
-    cp = (cp << 6) | (byte(i + k) & 0x3Fu);
-  }
-  i += extra + 1;
-  return cp;
 }
 
 void append_u_escape(std::string& out, uint32_t unit) {
@@ -193,7 +178,7 @@ void append_browser_compatible_string(std::string& out, std::string_view text) {
   out.push_back('"');
   size_t i = 0;
   while (i < text.size()) {
-    uint32_t cp = next_code_point(text, i);
+    uint32_t cp = next_utf8_code_point(text, i);
     switch (cp) {
       case '"': out += "\\\""; continue;
       case '\\': out += "\\\\"; continue;

@@ -118,16 +118,34 @@ void RemotingClient::on_connected(const std::string& address, Result<runtime::Co
 
 void RemotingClient::invoke_sync(const std::string& address, RemotingCommand request, int64_t timeout_ms,
                                  InvokeCallback done) {
+  invoke(false, address, std::move(request), timeout_ms, std::move(done));
+}
+
+void RemotingClient::invoke_async(const std::string& address, RemotingCommand request, int64_t timeout_ms,
+                                  InvokeCallback done) {
+  invoke(true, address, std::move(request), timeout_ms, std::move(done));
+}
+
+// The part NettyRemotingClient.invokeSync and invokeAsync share: get or create the channel, then check what is
+// left of the budget. Only the error for an exhausted budget differs (RemotingTimeoutException for sync,
+// RemotingTooMuchRequestException for async).
+void RemotingClient::invoke(bool async, const std::string& address, RemotingCommand request, int64_t timeout_ms,
+                            InvokeCallback done) {
   int64_t begin = now_ms();
-  acquire_channel(address, [this, address, begin, timeout_ms, request = std::move(request),
+  acquire_channel(address, [this, async, address, begin, timeout_ms, request = std::move(request),
                             done = std::move(done)](ChannelPtr channel) mutable {
     if (!channel) return defer(std::move(done), connect_failed(address));
     int64_t cost = now_ms() - begin;
     if (timeout_ms < cost) {
-      return defer(std::move(done), RemotingError{RemotingErrorKind::kTimeout,
-                                                  "invokeSync call the addr[" + address + "] timeout", address});
+      RemotingError exhausted =
+          async ? RemotingError{RemotingErrorKind::kTooMuchRequest, "invokeAsync call the addr[" + address + "] timeout",
+                                address}
+                : RemotingError{RemotingErrorKind::kTimeout, "invokeSync call the addr[" + address + "] timeout",
+                                address};
+      return defer(std::move(done), std::move(exhausted));
     }
-    send_sync(channel, std::move(request), timeout_ms - cost, std::move(done));
+    if (async) send_async(channel, std::move(request), timeout_ms - cost, std::move(done));
+    else send_sync(channel, std::move(request), timeout_ms - cost, std::move(done));
   });
 }
 
@@ -162,21 +180,6 @@ void RemotingClient::on_sync_deadline(int32_t opaque) {
   // Closing fails the other requests pending on the channel, as Java's failFast.
   if (options_.close_socket_if_timeout) close_channel_by_id(pending.channel_id);
   complete(std::move(pending), std::move(error));
-}
-
-void RemotingClient::invoke_async(const std::string& address, RemotingCommand request, int64_t timeout_ms,
-                                  InvokeCallback done) {
-  int64_t begin = now_ms();
-  acquire_channel(address, [this, address, begin, timeout_ms, request = std::move(request),
-                            done = std::move(done)](ChannelPtr channel) mutable {
-    if (!channel) return defer(std::move(done), connect_failed(address));
-    int64_t cost = now_ms() - begin;
-    if (timeout_ms < cost) {
-      return defer(std::move(done), RemotingError{RemotingErrorKind::kTooMuchRequest,
-                                                  "invokeAsync call the addr[" + address + "] timeout", address});
-    }
-    send_async(channel, std::move(request), timeout_ms - cost, std::move(done));
-  });
 }
 
 void RemotingClient::send_async(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms,

@@ -76,6 +76,8 @@ class RemotingClient {
   struct ChannelEntry;
   using ChannelReady = std::function<void(ChannelPtr)>;  // null: the connect failed
 
+  void invoke(bool async, const std::string& address, RemotingCommand request, int64_t timeout_ms,
+              InvokeCallback done);
   void acquire_channel(const std::string& address, ChannelReady ready);
   void on_connected(const std::string& address, Result<runtime::ConnectionPtr> result);
   void send_sync(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms, InvokeCallback done);
