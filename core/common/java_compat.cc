@@ -36,9 +36,11 @@ int32_t java_string_hash(std::string_view utf8) {
   return static_cast<int32_t>(h);
 }
 
-std::vector<size_t> java_hash_order(const std::vector<int32_t>& hashes) {
-  size_t capacity = 16;
-  while (hashes.size() > capacity * 3 / 4) capacity *= 2;
+std::vector<size_t> java_hash_order(const std::vector<int32_t>& hashes, size_t initial_capacity, size_t peak_size) {
+  size_t capacity = 1;
+  while (capacity < initial_capacity) capacity <<= 1;
+  size_t peak = std::max(peak_size, hashes.size());
+  while (peak > capacity / 4 * 3) capacity <<= 1;  // resize() runs when ++size > threshold
   std::vector<uint32_t> bucket(hashes.size());
   for (size_t k = 0; k < hashes.size(); ++k) {
     auto h = static_cast<uint32_t>(hashes[k]);

@@ -18,11 +18,14 @@ uint32_t next_utf8_code_point(std::string_view utf8, size_t& i);
 // Java's String.hashCode() of the UTF-16 form of `utf8` (ill-formed UTF-8 bytes count as U+FFFD).
 int32_t java_string_hash(std::string_view utf8);
 
-// Order of a HashSet/HashMap made with the default constructor into which distinct elements with these
-// hashCode()s were added in this order (no removals): indexes into `hashes`. Buckets ascend by
-// (h ^ h >>> 16) & (capacity - 1); a bucket keeps insertion order; capacity starts at 16 and doubles while the
-// size exceeds 3/4 of it. Treeified buckets (8+ collisions in one bucket) are not modelled.
-std::vector<size_t> java_hash_order(const std::vector<int32_t>& hashes);
+// Order of a HashSet/HashMap into which distinct elements with these hashCode()s were added in this order:
+// indexes into `hashes`. Buckets ascend by (h ^ h >>> 16) & (capacity - 1); a bucket keeps insertion order
+// (removals keep the others' order). The capacity starts at `initial_capacity` rounded up to a power of two
+// (HashMap.tableSizeFor; the default constructor's 16) and doubles whenever the size passes 3/4 of it; it never
+// shrinks, so it follows the largest size the map ever had (`peak_size`; 0 = hashes.size()). Treeified buckets
+// (8+ collisions in one bucket) are not modelled.
+std::vector<size_t> java_hash_order(const std::vector<int32_t>& hashes, size_t initial_capacity = 16,
+                                    size_t peak_size = 0);
 
 // Long.hashCode / Boolean.hashCode.
 inline int32_t java_long_hash(int64_t v) {
