@@ -1,9 +1,12 @@
 // rmqsim: the command-line tool. Subcommands arrive with the capabilities behind them; today: decode.
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <iostream>
 
 #include "sim/cli/decode_command.h"
+#include "sim/cli/serve_command.h"
 
 namespace {
 
@@ -21,6 +24,26 @@ void add_decode(CLI::App& app, rmq::cli::DecodeOptions& options) {
       ->capture_default_str();
 }
 
+std::atomic<bool> g_stop{false};
+
+extern "C" void request_stop(int) { g_stop.store(true); }
+
+void add_serve(CLI::App& app, rmq::cli::ServeOptions& options) {
+  auto* serve = app.add_subcommand(
+      "serve", "Run a fake nameserver and brokers on real sockets for any RocketMQ 4.x client");
+  serve->add_option("--namesrv-port", options.namesrv_port, "Nameserver port")->capture_default_str();
+  serve->add_option("--brokers", options.brokers, "Number of brokers (broker-0, broker-1, ...)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve->add_option("--broker-base-port", options.broker_base_port, "Broker i listens on base + 10*i")
+      ->check(CLI::Range(1, 65535 - 640))
+      ->capture_default_str();
+  serve->add_option("--topic", options.topics, "NAME:QUEUES, created on every broker (repeatable)");
+  serve->add_option("--faults", options.faults_file, "Fault plan file")->check(CLI::ExistingFile);
+  serve->add_flag("--log-requests", options.log_requests, "Log one line per request");
+  serve->add_option("--bind", options.bind, "Address to listen on (loopback unless given)")->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -29,6 +52,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   rmq::cli::DecodeOptions decode_options;
   add_decode(app, decode_options);
+  rmq::cli::ServeOptions serve_options;
+  add_serve(app, serve_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -40,5 +65,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (app.got_subcommand("decode")) return rmq::cli::run_decode(decode_options, std::cin, std::cout, std::cerr);
+  if (app.got_subcommand("serve")) {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    return rmq::cli::run_serve(serve_options, g_stop, std::cout, std::cerr);
+  }
   return 2;
 }
