@@ -5,6 +5,7 @@
 #include "core/protocol/header_fields.h"
 #include "core/protocol/perm.h"
 #include "core/protocol/request_code.h"
+#include "fake_nameserver/server_log.h"
 
 namespace rmq::fake {
 
@@ -86,11 +87,17 @@ int32_t FakeBroker::Impl::broker_perm() const {
 
 Status FakeBroker::Impl::start(const std::string& address) {
   listen_address = address;
-  server = std::make_unique<remoting::RemotingServer>(runtime);
+  remoting::RemotingServerOptions server_options;
+  server_options.idle_timeout_ms = options.idle_timeout_ms;
+  server = std::make_unique<remoting::RemotingServer>(runtime, server_options);
   install_handlers();
   std::weak_ptr<int> token = alive;
   server->on_connection_closed([this, token](const ChannelPtr& channel, runtime::CloseReason) {
     if (!token.expired()) on_channel_closed(channel);
+  });
+  // The server has already closed the connection (as 4.9.8 does); say so, since the client gets no answer.
+  server->on_decode_error([this, token](const remoting::Channel& channel, const remoting::DecodeError& error) {
+    if (!token.expired()) log(malformed_frame_line(channel, error));
   });
   Status status = server->start(address);
   if (!status.ok()) return status;
@@ -126,6 +133,10 @@ void FakeBroker::Impl::install_handlers() {
   bind(rc::kGetConsumerListByGroup, &Impl::handle_consumer_list);
   bind(rc::kConsumerSendMsgBack, &Impl::handle_send_back);
   bind(rc::kUpdateAndCreateTopic, &Impl::handle_create_topic);
+  // Not through on_request: no faults and no request count for them, as before; only the log line is added.
+  d.set_default_handler([this](const RequestContext& ctx, RemotingCommand request, Responder) {
+    handle_unsupported(ctx, request);
+  });
 }
 
 BrokerRegistration FakeBroker::Impl::registration() const {

@@ -46,6 +46,9 @@ struct BrokerOptions {
   // QUERY_CONSUMER_OFFSET for a group with no stored offset: 4.9.8 answers 0 (true) or 22 QUERY_NOT_FOUND.
   bool new_group_offset_zero = true;
   int64_t long_polling_suspend_max_ms = 15'000;
+  // When set (rmqsim serve --log-requests): exactly one line per request ("<broker>: <code> <NAME> opaque=<n>
+  // v<version> <serialization> from <client> -> <answer code> <NAME>", or why nothing was answered at once), one per
+  // connection closed for a malformed frame (client, byte offset, decoder message), and crashes.
   std::function<void(const std::string&)> log;
 
   int32_t max_message_size = 4'194'304;                    // maxMessageSize: the largest body stored
@@ -54,6 +57,9 @@ struct BrokerOptions {
   std::vector<int64_t> message_delay_levels_ms = default_message_delay_levels_ms();
   int64_t register_period_ms = 30'000;  // re-registration with an attached nameserver (it expires brokers)
   bool keep_store_on_crash = true;      // crash(): messages, offsets and topics survive a restart, or not
+  // Connections silent this long are closed (serverChannelMaxIdleTimeSeconds); a consumer's closed connection
+  // leaves its groups. 0 = never.
+  int64_t idle_timeout_ms = 120'000;
 };
 
 // Fault hooks (DESIGN §4, broker part). A request takes the first rule whose code and window match and whose

@@ -1,7 +1,8 @@
 // FakeBroker::Impl: the broker's state and its request processors. Each area lives in its own file:
 // broker.cc (wiring, lifecycle, nameserver), send_processor.cc (10/310), pull_processor.cc (11 + long polling),
 // offset_processor.cc (14/15/29/30/31/32), client_processor.cc (34/35/38 + notify), send_back.cc (36 + delayed
-// delivery), admin_processor.cc (17), faults.cc (fault hooks around every handler).
+// delivery), admin_processor.cc (17), faults.cc (fault hooks around every handler, the request log line, code 3
+// for codes without a processor).
 #pragma once
 
 #include <map>
@@ -69,8 +70,11 @@ struct FakeBroker::Impl {
   void crash();
   std::shared_ptr<int> alive_token() const { return alive; }
 
-  // faults.cc
+  // faults.cc (with the per-request log line)
   void on_request(Handler handler, const RequestContext& ctx, RemotingCommand request, Responder respond);
+  void run_request(const FaultRule* rule, Handler handler, const RequestContext& ctx, RemotingCommand request,
+                   Responder respond);
+  void handle_unsupported(const RequestContext& ctx, const RemotingCommand& request);
   const FaultRule* pick_fault(int32_t code);
   void apply_fault(const FaultRule& rule, Handler handler, const RequestContext& ctx, RemotingCommand request,
                    Responder respond);

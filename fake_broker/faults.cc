@@ -1,11 +1,15 @@
 // Fault hooks around every handler (DESIGN §4, broker part): chosen response codes, unanswered requests, late and
 // duplicated answers, slow handlers. Probabilities draw from the runtime's generator so the simulator replays them.
+// Also the per-request log line (options.log), written here because this is the one entry of every request.
 #include <limits>
+#include <memory>
+#include <optional>
 
 #include "fake_broker/broker_impl.h"
 
 #include "core/protocol/request_code.h"
 #include "core/protocol/response_code.h"
+#include "fake_nameserver/server_log.h"
 
 namespace rmq::fake {
 namespace {
@@ -38,14 +42,50 @@ void FakeBroker::Impl::on_request(Handler handler, const RequestContext& ctx, Re
                                   Responder respond) {
   ++stats.requests;
   const FaultRule* rule = pick_fault(request.code);
-  if (rule == nullptr) {
-    (this->*handler)(ctx, std::move(request), std::move(respond));
+  if (rule != nullptr) ++stats.faults_applied;
+  if (!options.log) {
+    run_request(rule, handler, ctx, std::move(request), std::move(respond));
     return;
   }
-  ++stats.faults_applied;
-  log(std::string("fault ") + action_name(rule->action) + " on request code " + std::to_string(request.code) +
-      " opaque " + std::to_string(request.opaque));
-  apply_fault(*rule, handler, ctx, std::move(request), std::move(respond));
+  // One line per request, written once the handler returns: with the answer's code when it answered at once,
+  // so a reader sees request and outcome together (a held pull or a delayed fault answers later).
+  std::string line = request_summary(request, *ctx.channel);
+  if (rule != nullptr) line += std::string(" [fault ") + action_name(rule->action) + "]";
+  const bool oneway = request.is_oneway();
+  auto sync_code = std::make_shared<std::optional<int32_t>>();
+  auto in_handler = std::make_shared<bool>(true);
+  Responder traced = [respond = std::move(respond), sync_code, in_handler](RemotingCommand response) {
+    if (*in_handler && !*sync_code) *sync_code = response.code;
+    respond(std::move(response));
+  };
+  run_request(rule, handler, ctx, std::move(request), std::move(traced));
+  *in_handler = false;
+  if (oneway) {
+    line += " oneway, not answered" + (*sync_code ? " (handled: " + response_code_label(**sync_code) + ")" : "");
+  } else {
+    line += " -> " + (*sync_code ? response_code_label(**sync_code) : std::string("answered later or never"));
+  }
+  log(line);
+}
+
+void FakeBroker::Impl::run_request(const FaultRule* rule, Handler handler, const RequestContext& ctx,
+                                   RemotingCommand request, Responder respond) {
+  if (rule == nullptr) {
+    (this->*handler)(ctx, std::move(request), std::move(respond));
+  } else {
+    apply_fault(*rule, handler, ctx, std::move(request), std::move(respond));
+  }
+}
+
+// Codes without a processor: REQUEST_CODE_NOT_SUPPORTED as 4.9.8 answers it (NettyRemotingAbstract), sent even
+// for a oneway request, as Java does — so not through the Responder, which drops oneway answers.
+void FakeBroker::Impl::handle_unsupported(const RequestContext& ctx, const RemotingCommand& request) {
+  RemotingCommand response =
+      remoting::make_response(request, remoting::kRequestCodeNotSupported,
+                              " request type " + std::to_string(request.code) + " not supported");
+  log(request_summary(request, *ctx.channel) + " -> " + response_code_label(response.code) +
+      " (not implemented by the fake broker)");
+  if (ctx.channel->is_open()) ctx.channel->send(response);
 }
 
 const FaultRule* FakeBroker::Impl::pick_fault(int32_t code) {

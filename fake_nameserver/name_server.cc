@@ -9,6 +9,7 @@
 #include "core/protocol/response_code.h"
 #include "fake_nameserver/register_codec.h"
 #include "fake_nameserver/route_table.h"
+#include "fake_nameserver/server_log.h"
 
 namespace rmq::fake {
 namespace {
@@ -30,14 +31,17 @@ RemotingCommand exception_response(const RemotingCommand& request, std::string r
   return response;
 }
 
-std::string code_label(int32_t code, std::optional<std::string_view> name) {
-  return std::to_string(code) + (name ? " " + std::string(*name) : std::string());
-}
-
 }  // namespace
 
 struct FakeNameServer::Impl {
-  Impl(runtime::Runtime& rt, NameServerOptions opts) : runtime(rt), options(std::move(opts)), server(rt) {}
+  Impl(runtime::Runtime& rt, NameServerOptions opts)
+      : runtime(rt), options(std::move(opts)), server(rt, server_options(options)) {}
+
+  static remoting::RemotingServerOptions server_options(const NameServerOptions& o) {
+    remoting::RemotingServerOptions s;
+    s.idle_timeout_ms = o.idle_timeout_ms;
+    return s;
+  }
 
   void install();
   void on_route(const RemotingCommand& request, const Responder& respond, const RequestContext& ctx);
@@ -83,16 +87,19 @@ void FakeNameServer::Impl::install() {
   });
   server.on_connection_closed(
       [this](const remoting::ChannelPtr& channel, runtime::CloseReason) { on_closed(channel); });
+  // The server has already closed the connection (as 4.9.8 does); say so, since the client gets no answer.
+  server.on_decode_error([this](const remoting::Channel& channel, const remoting::DecodeError& error) {
+    log("namesrv " + server.address() + ": " + malformed_frame_line(channel, error));
+  });
 }
 
 void FakeNameServer::Impl::answer(const Responder& respond, const RequestContext& ctx, const RemotingCommand& request,
                                   RemotingCommand response, const std::string& detail) {
   if (options.log && options.log_requests) {
-    log("namesrv " + server.address() + ": " + code_label(request.code, protocol::request_code_name(request.code)) +
-        " opaque=" + std::to_string(request.opaque) + " v" + std::to_string(request.version) + " " +
-        std::string(remoting::serialize_type_name(request.header_serialize)) + " from " +
-        ctx.channel->remote_address() + (detail.empty() ? "" : " " + detail) + " -> " +
-        code_label(response.code, protocol::response_code_name(response.code)));
+    // A oneway request's answer is dropped by the responder: say so rather than claim an answer went out.
+    log("namesrv " + server.address() + ": " + request_summary(request, *ctx.channel) +
+        (detail.empty() ? "" : " " + detail) + (request.is_oneway() ? " oneway, not answered: " : " -> ") +
+        response_code_label(response.code));
   }
   respond(std::move(response));
 }
@@ -185,7 +192,7 @@ void FakeNameServer::Impl::on_unregister(const RemotingCommand& request, const R
 }
 
 void FakeNameServer::Impl::on_unknown(const RemotingCommand& request, const RequestContext& ctx) {
-  log("namesrv " + server.address() + ": request code " + std::to_string(request.code) + " (opaque " +
+  log("namesrv " + server.address() + ": request code " + request_code_label(request.code) + " (opaque " +
       std::to_string(request.opaque) + ", from " + ctx.channel->remote_address() +
       ") is not served by a 4.9.8 nameserver: no answer, connection kept open");
 }

@@ -53,10 +53,14 @@ struct NameServerOptions {
   int64_t broker_expiry_ms = 120'000;  // BROKER_CHANNEL_EXPIRED_TIME
   int64_t scan_period_ms = 10'000;     // scanNotActiveBroker
   int64_t scan_initial_delay_ms = 5'000;  // NamesrvController schedules the first scan 5 s after start
-  // Called with one line per request when set (rmqsim serve --log-requests), and for unknown codes and
-  // brokers dropped (expired or connection closed).
+  // Called with one line per request when set (rmqsim serve --log-requests), and for unknown codes, brokers
+  // dropped (expired or connection closed) and connections closed for a malformed frame (client, byte offset,
+  // decoder message).
   std::function<void(const std::string&)> log;
-  bool log_requests = true;  // false: only the unknown-code and broker-dropped lines
+  bool log_requests = true;  // false: only the unknown-code, broker-dropped and malformed-frame lines
+  // Connections silent this long are closed (serverChannelMaxIdleTimeSeconds); a broker whose registering
+  // connection is closed so is dropped at once, as the real nameserver's onChannelIdle does. 0 = never.
+  int64_t idle_timeout_ms = 120'000;
 };
 
 class FakeNameServer {

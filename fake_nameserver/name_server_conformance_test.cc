@@ -1,7 +1,8 @@
 // Conformance: every exchange of captures/real-4.9.8/namesrv.jsonl (both header serializations) replayed against the
 // fake nameserver, on the simulator and on real loopback sockets, must get the real server's answer: every field,
 // the body byte for byte, and in fact the whole frame byte for byte (JSON key order included). Also the namesrv_*
-// lines of malformed.jsonl (closed or not, nothing answered, another connection still served).
+// lines of malformed.jsonl (closed or not, nothing answered, another connection still served; the replay is
+// testutil/malformed_replay.h, shared with fake_broker/malformed_conformance_test.cc).
 //
 // The fake is set up as the capture's servers were (README "Server configuration"): broker-a at 127.0.0.1:20911
 // and broker-b at 127.0.0.1:21911 in DefaultCluster, master, with TBW102 (8/8 queues, perm 7) on both,
@@ -20,6 +21,7 @@
 #include "sim/remoting_harness.h"
 #include "testutil/capture_replay.h"
 #include "testutil/corpus.h"
+#include "testutil/malformed_replay.h"
 
 namespace rmq::fake {
 namespace {
@@ -74,17 +76,6 @@ class NamesrvConformance : public ::testing::TestWithParam<std::string> {
     return conn;
   }
 
-  // A fresh connection asks 105 TBW102 and gets code 0 (the captures' "other connection served" probe).
-  void expect_other_connection_served(const std::string& label) {
-    auto conn = connect();
-    ASSERT_TRUE(conn);
-    auto request = remoting::make_request(105, 4242, {{"topic", "TBW102"}});
-    ASSERT_TRUE(conn->send(remoting::encode_frame(request)));
-    harness_->run_until([&] { return !conn->frames().empty(); }, 10'000);
-    ASSERT_EQ(conn->frames().size(), 1u) << label;
-    EXPECT_EQ(conn->frames()[0].command.code, 0) << label;
-  }
-
   std::unique_ptr<testing::RuntimeHarness> harness_;
   std::unique_ptr<FakeNameServer> ns_;
   std::vector<std::string> logs_;
@@ -129,21 +120,23 @@ TEST_P(NamesrvConformance, EveryNamesrvExchangeGetsTheRealAnswer) {
   EXPECT_TRUE(mentions("105 GET_ROUTEINFO_BY_TOPIC")) << join(logs_);
 }
 
+// The namesrv_* lines of malformed.jsonl; the probe after each case is the capture's 105 TBW102. Each connection
+// closed for a malformed frame leaves exactly one log line naming the client, the byte offset and the reason.
 TEST_P(NamesrvConformance, MalformedInputToTheNamesrvAsCaptured) {
-  size_t replayed = 0;
-  for (const auto& line : testutil::load_jsonl(testutil::spec_path("captures/real-4.9.8/malformed.jsonl"))) {
-    std::string name = testutil::string_field(line, "name");
-    if (name.rfind("namesrv_", 0) != 0) continue;
-    std::string label = testutil::line_label(line);
-    auto conn = connect();
-    ASSERT_TRUE(conn) << label;
-    auto result = testutil::replay_exchange(*conn, line, run_until_, replay_);
-    auto diffs = testutil::compare_exchange(line, result, compare_);
-    EXPECT_TRUE(diffs.empty()) << label << " differs from the real 4.9.8 nameserver:\n" << join(diffs);
-    expect_other_connection_served(label);
-    ++replayed;
+  testutil::MalformedReplayOptions options;
+  options.prefix = "namesrv_";
+  options.probe = remoting::make_request(105, 4242, {{"topic", "TBW102"}});
+  options.replay = replay_;
+  options.compare = compare_;
+  auto outcomes = testutil::replay_malformed(harness_->runtime(), ns_->address(), run_until_, options);
+  EXPECT_EQ(outcomes.size(), 21u);
+  EXPECT_EQ(testutil::describe_differences(outcomes), "");
+  for (const auto& o : outcomes) {
+    auto closing = std::count_if(logs_.begin(), logs_.end(), [&](const std::string& l) {
+      return l.find("from " + o.client_address + " closed: malformed frame at byte ") != l.npos;
+    });
+    EXPECT_EQ(closing, o.closed_by_server ? 1 : 0) << o.label << "\n" << join(logs_);
   }
-  EXPECT_EQ(replayed, 21u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, NamesrvConformance, ::testing::Values("sim", "asio"),

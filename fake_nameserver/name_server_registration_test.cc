@@ -249,8 +249,13 @@ INSTANTIATE_TEST_SUITE_P(Runtimes, Registration, ::testing::Values("sim", "asio"
 
 class Expiry : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { start(0); }
+  // idle_timeout_ms 0 isolates the expiry scan: with the default 120 s idle close, a broker that registers once
+  // and then stays silent loses its connection (and so its routes) at 120 s, before the 125 s scan.
+  void start(int64_t idle_timeout_ms) {
+    if (ns_) ns_->shutdown();
     NameServerOptions options;
+    options.idle_timeout_ms = idle_timeout_ms;
     options.log = [this](const std::string& line) { logs_.push_back(line); };
     ns_ = std::make_unique<FakeNameServer>(harness_.runtime(), options);
     ASSERT_TRUE(ns_->start(harness_.server_listen_address()).ok());
@@ -281,6 +286,21 @@ TEST_F(Expiry, ABrokerThatStopsRegisteringIsDroppedAfter120Seconds) {
   run_to_ms(126'000);
   EXPECT_TRUE(b.conn().closed_by_peer());  // the nameserver closes the stale broker's connection
   EXPECT_TRUE(std::any_of(logs_.begin(), logs_.end(), [](const auto& l) { return l.find("expired") != l.npos; }));
+}
+
+TEST_F(Expiry, AnIdleRegisteringConnectionIsClosedAt120SecondsAndItsBrokerDropped) {
+  start(120'000);
+  Peer b(harness_, ns_->address());
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b.call(register_request(broker("broker-a", 0, "a:1"), {1, 1}, SerializeType::kJson))->command.code, 0);
+  int64_t last_activity = now_ms();
+  run_to_ms(last_activity + 119'000);
+  EXPECT_TRUE(ns_->route("T").has_value());
+  EXPECT_FALSE(b.conn().closed_by_peer());
+  run_to_ms(last_activity + 121'000);
+  EXPECT_FALSE(ns_->route("T").has_value()) << "dropped with its connection, before the 125 s scan";
+  EXPECT_TRUE(b.conn().closed_by_peer());
+  EXPECT_EQ(ns_->server().stats().idle_closed, 1u);
 }
 
 TEST_F(Expiry, ABrokerRegisteringEvery30SecondsStays) {

@@ -53,6 +53,8 @@ class RawConnection {
   bool settled() const;
   bool connected() const;
   const std::string& connect_error() const;
+  // This side's address as the server sees it (its remote address); "" before connected.
+  std::string local_address() const;
   bool send(ByteView bytes);
   void close();
 
@@ -96,7 +98,11 @@ struct CompareOptions {
   // "serializeTypeCurrentRPC", "body".
   std::set<std::string> ignore;
   // Also require identical header bytes (JSON key order, ROCKETMQ ext order), unless a compared field differs.
+  // With "opaque" ignored, the opaque's value is masked in both headers first.
   bool exact_header = false;
+  // compare_exchange: pair the responses by opaque instead of by arrival order (a server answering two
+  // pipelined requests may answer them in either order, README "Run-dependent fields").
+  bool any_response_order = false;
   // Pushed frames carry the server's own opaque counter (run-dependent): skipped unless false.
   bool ignore_pushed_opaque = true;
 };

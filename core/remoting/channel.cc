@@ -2,8 +2,10 @@
 
 namespace rmq::remoting {
 
-Channel::Channel(runtime::ConnectionPtr connection, uint32_t max_frame_length)
-    : connection_(std::move(connection)), decoder_(max_frame_length) {}
+Channel::Channel(runtime::ConnectionPtr connection, uint32_t max_frame_length, const runtime::Runtime* clock)
+    : connection_(std::move(connection)), clock_(clock), decoder_(max_frame_length) {
+  touch();
+}
 
 void Channel::start(Events events) {
   events_ = std::move(events);
@@ -22,6 +24,7 @@ bool Channel::send(const RemotingCommand& command) {
   if (!is_open()) return false;
   frame_.clear();
   append_frame(command, frame_);
+  touch();
   return connection_->send(frame_);
 }
 
@@ -33,6 +36,7 @@ void Channel::close() {
 
 void Channel::on_data(ByteView bytes) {
   auto self = shared_from_this();  // an event handler may drop the owner's last reference
+  touch();
   while (open_) {
     DecodeStep step = decoder_.decode(bytes);
     if (auto* command = std::get_if<RemotingCommand>(&step)) {

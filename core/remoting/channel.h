@@ -21,7 +21,8 @@ class Channel : public std::enable_shared_from_this<Channel> {
     std::function<void(Channel&, runtime::CloseReason, const std::optional<DecodeError>&)> on_close;
   };
 
-  Channel(runtime::ConnectionPtr connection, uint32_t max_frame_length);
+  // `clock`, when given, times the channel's last read or write (for idle detection).
+  Channel(runtime::ConnectionPtr connection, uint32_t max_frame_length, const runtime::Runtime* clock = nullptr);
 
   void start(Events events);
   // Encodes and queues the frame; false when the connection refused it (closed, or its send buffer is full).
@@ -33,12 +34,20 @@ class Channel : public std::enable_shared_from_this<Channel> {
   uint64_t id() const { return connection_->id(); }
   const std::string& remote_address() const { return connection_->remote_address(); }
   const std::string& local_address() const { return connection_->local_address(); }
+  // When bytes last arrived or were queued (the clock's time; 0 without a clock or before any).
+  runtime::Micros last_activity() const { return last_activity_; }
 
  private:
   void on_data(ByteView bytes);
   void on_connection_closed(runtime::CloseReason reason);
 
+  void touch() {
+    if (clock_ != nullptr) last_activity_ = clock_->now();
+  }
+
   runtime::ConnectionPtr connection_;
+  const runtime::Runtime* clock_;
+  runtime::Micros last_activity_ = 0;
   FrameDecoder decoder_;
   Events events_;
   bool open_ = true;

@@ -43,7 +43,7 @@ void RemotingServer::on_accept(runtime::ConnectionPtr connection) {
     return;
   }
   ++stats_.accepted;
-  auto channel = std::make_shared<Channel>(std::move(connection), options_.max_frame_length);
+  auto channel = std::make_shared<Channel>(std::move(connection), options_.max_frame_length, &runtime_);
   channels_[channel->id()] = channel;
   std::weak_ptr<int> alive = alive_;
   channel->start(Channel::Events{
@@ -53,7 +53,31 @@ void RemotingServer::on_accept(runtime::ConnectionPtr connection) {
       [this, alive](Channel& ch, runtime::CloseReason reason, const std::optional<DecodeError>& error) {
         if (!alive.expired()) on_close(ch, reason, error);
       }});
+  if (options_.idle_timeout_ms > 0) {
+    arm_idle_check(channel->id(), runtime_.now() + runtime::millis(options_.idle_timeout_ms));
+  }
   if (opened_) opened_(channel);
+}
+
+void RemotingServer::arm_idle_check(uint64_t channel_id, runtime::Micros at) {
+  std::weak_ptr<int> alive = alive_;
+  runtime_.after(at - runtime_.now(), [this, alive, channel_id] {
+    if (!alive.expired()) check_idle(channel_id);
+  });
+}
+
+// One timer per connection, re-armed for the moment it would become idle: activity does not touch timers.
+void RemotingServer::check_idle(uint64_t channel_id) {
+  auto it = channels_.find(channel_id);
+  if (it == channels_.end()) return;
+  ChannelPtr channel = it->second;
+  runtime::Micros idle_at = channel->last_activity() + runtime::millis(options_.idle_timeout_ms);
+  if (runtime_.now() < idle_at) return arm_idle_check(channel_id, idle_at);
+  ++stats_.idle_closed;
+  channels_.erase(it);
+  channel->close();
+  if (idle_close_) idle_close_(*channel);
+  if (closed_) closed_(channel, runtime::CloseReason::kLocal);
 }
 
 void RemotingServer::on_command(Channel& channel, RemotingCommand command) {

@@ -18,6 +18,9 @@ namespace rmq::remoting {
 struct RemotingServerOptions {
   uint32_t max_frame_length = kDefaultMaxFrameLength;
   size_t max_connections = 4096;  // further connections are closed at once
+  // A connection with no byte read or written for this long is closed, as the real servers do
+  // (serverChannelMaxIdleTimeSeconds = 120, Netty's IdleStateHandler ALL_IDLE). 0 keeps idle connections.
+  int64_t idle_timeout_ms = 120'000;
 };
 
 struct ServerStats {
@@ -26,6 +29,7 @@ struct ServerStats {
   uint64_t requests = 0;
   uint64_t malformed_frames = 0;  // connections closed for a decode error
   uint64_t ignored_responses = 0;
+  uint64_t idle_closed = 0;       // connections closed for idleness
 };
 
 class RemotingServer {
@@ -33,6 +37,7 @@ class RemotingServer {
   using ConnectionOpened = std::function<void(const ChannelPtr&)>;
   using ConnectionClosed = std::function<void(const ChannelPtr&, runtime::CloseReason)>;
   using DecodeErrorLog = std::function<void(const Channel&, const DecodeError&)>;
+  using IdleLog = std::function<void(const Channel&)>;
 
   RemotingServer(runtime::Runtime& runtime, RemotingServerOptions options = {});
   ~RemotingServer();
@@ -50,6 +55,8 @@ class RemotingServer {
   void on_connection_opened(ConnectionOpened fn) { opened_ = std::move(fn); }
   void on_connection_closed(ConnectionClosed fn) { closed_ = std::move(fn); }
   void on_decode_error(DecodeErrorLog fn) { decode_error_ = std::move(fn); }
+  // Told about each connection closed for idleness (it is also reported to on_connection_closed, kLocal).
+  void on_idle_close(IdleLog fn) { idle_close_ = std::move(fn); }
 
   // Writes a command the server originates (e.g. a oneway NOTIFY_CONSUMER_IDS_CHANGED) to one connection.
   bool send_to(uint64_t channel_id, const RemotingCommand& command);
@@ -61,6 +68,8 @@ class RemotingServer {
   void on_accept(runtime::ConnectionPtr connection);
   void on_command(Channel& channel, RemotingCommand command);
   void on_close(Channel& channel, runtime::CloseReason reason, const std::optional<DecodeError>& error);
+  void arm_idle_check(uint64_t channel_id, runtime::Micros at);
+  void check_idle(uint64_t channel_id);
 
   runtime::Runtime& runtime_;
   RemotingServerOptions options_;
@@ -71,6 +80,7 @@ class RemotingServer {
   ConnectionOpened opened_;
   ConnectionClosed closed_;
   DecodeErrorLog decode_error_;
+  IdleLog idle_close_;
   ServerStats stats_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };

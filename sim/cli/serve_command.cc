@@ -26,6 +26,8 @@ std::string address_of(const std::string& bind, uint32_t port) { return bind + "
 Result<std::vector<fake::TopicQueueConfig>> parse_topic_specs(const std::vector<std::string>& specs) {
   std::vector<fake::TopicQueueConfig> topics;
   for (const auto& spec : specs) {
+    // Said apart from a bad name: "--topic : the topic name must match ..." would not show that nothing was given.
+    if (spec.empty()) return Error{2, "--topic \"\": empty; expected NAME or NAME:QUEUES"};
     auto colon = spec.rfind(':');
     std::string name = colon == std::string::npos ? spec : spec.substr(0, colon);
     if (!valid_topic_name(name)) {
