@@ -15,16 +15,17 @@ namespace rmq::remoting {
 // language, opaque, remark, serializeTypeCurrentRPC, version), null fields omitted, extFields in the order held.
 void append_json_header(const RemotingCommand& cmd, Bytes& out);
 
+struct JsonHeaderError {
+  DecodeErrorKind kind;
+  std::string message;
+  size_t offset;  // relative to the start of the header text
+};
+
 // Fills the header fields of `cmd` from JSON text. Accepts what real clients send: extFields values as strings,
 // numbers or booleans (normalized to their text: 4 -> "4", false -> "false"; null values are dropped), absent
 // fields (Java defaults: 0, or no value), unknown fields (ignored), language and serializeTypeCurrentRPC by
 // name (an unknown name yields kUnknown / no value, as fastjson's null). An absent opaque sets opaque_missing.
-// Returns nullopt on success, else the error with its offset relative to the start of `text`.
-struct JsonHeaderError {
-  DecodeErrorKind kind;
-  std::string message;
-  size_t offset;
-};
+// Returns nullopt on success, else the error.
 std::optional<JsonHeaderError> parse_json_header(std::string_view text, RemotingCommand& cmd);
 
 }  // namespace rmq::remoting
