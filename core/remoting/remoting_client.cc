@@ -28,6 +28,7 @@ struct RemotingClient::PermitWaiter {
   int64_t begin_ms = 0;
   InvokeCallback done;
   runtime::TimerId timer = runtime::kNoTimer;
+  std::function<void()> on_dispatched;
 };
 
 template <typename Fn>
@@ -62,6 +63,18 @@ size_t RemotingClient::open_channels() const {
   size_t open = 0;
   for (const auto& [address, entry] : channels_) open += entry.channel && entry.channel->is_open() ? 1 : 0;
   return open;
+}
+
+void RemotingClient::connect(const std::string& address, std::function<void(bool)> done) {
+  acquire_channel(address, [this, done = std::move(done)](ChannelPtr channel) mutable {
+    bool ok = channel != nullptr;
+    runtime_.after(0, guarded([done = std::move(done), ok] { done(ok); }));
+  });
+}
+
+bool RemotingClient::channel_ok(const std::string& address) const {
+  auto it = channels_.find(address);
+  return it != channels_.end() && it->second.channel && it->second.channel->is_open();
 }
 
 void RemotingClient::defer(InvokeCallback done, InvokeResult result) {
@@ -122,18 +135,18 @@ void RemotingClient::invoke_sync(const std::string& address, RemotingCommand req
 }
 
 void RemotingClient::invoke_async(const std::string& address, RemotingCommand request, int64_t timeout_ms,
-                                  InvokeCallback done) {
-  invoke(true, address, std::move(request), timeout_ms, std::move(done));
+                                  InvokeCallback done, std::function<void()> on_dispatched) {
+  invoke(true, address, std::move(request), timeout_ms, std::move(done), std::move(on_dispatched));
 }
 
 // The part NettyRemotingClient.invokeSync and invokeAsync share: get or create the channel, then check what is
 // left of the budget. Only the error for an exhausted budget differs (RemotingTimeoutException for sync,
 // RemotingTooMuchRequestException for async).
 void RemotingClient::invoke(bool async, const std::string& address, RemotingCommand request, int64_t timeout_ms,
-                            InvokeCallback done) {
+                            InvokeCallback done, std::function<void()> on_dispatched) {
   int64_t begin = now_ms();
   acquire_channel(address, [this, async, address, begin, timeout_ms, request = std::move(request),
-                            done = std::move(done)](ChannelPtr channel) mutable {
+                            done = std::move(done), on_dispatched = std::move(on_dispatched)](ChannelPtr channel) mutable {
     if (!channel) return defer(std::move(done), connect_failed(address));
     int64_t cost = now_ms() - begin;
     if (timeout_ms < cost) {
@@ -144,7 +157,7 @@ void RemotingClient::invoke(bool async, const std::string& address, RemotingComm
                                 address};
       return defer(std::move(done), std::move(exhausted));
     }
-    if (async) send_async(channel, std::move(request), timeout_ms - cost, std::move(done));
+    if (async) send_async(channel, std::move(request), timeout_ms - cost, std::move(done), std::move(on_dispatched));
     else send_sync(channel, std::move(request), timeout_ms - cost, std::move(done));
   });
 }
@@ -183,10 +196,10 @@ void RemotingClient::on_sync_deadline(int32_t opaque) {
 }
 
 void RemotingClient::send_async(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms,
-                                InvokeCallback done) {
+                                InvokeCallback done, std::function<void()> on_dispatched) {
   if (async_permits_ > 0) {
     --async_permits_;
-    return write_async(channel, std::move(request), timeout_ms, std::move(done));
+    return write_async(channel, std::move(request), timeout_ms, std::move(done), std::move(on_dispatched));
   }
   std::string address = channel->remote_address();
   if (timeout_ms <= 0) {
@@ -198,7 +211,8 @@ void RemotingClient::send_async(const ChannelPtr& channel, RemotingCommand reque
     return defer(std::move(done),
                  RemotingError{RemotingErrorKind::kTooMuchRequest, "invokeAsyncImpl invoke too fast", address});
   }
-  PermitWaiter waiter{channel, std::move(request), timeout_ms, now_ms(), std::move(done), runtime::kNoTimer};
+  PermitWaiter waiter{channel, std::move(request), timeout_ms, now_ms(), std::move(done), runtime::kNoTimer,
+                      std::move(on_dispatched)};
   int32_t opaque = waiter.request.opaque;
   waiter.timer = runtime_.after(millis(timeout_ms), guarded([this, opaque] { on_permit_wait_expired(opaque); }));
   permit_waiters_.push_back(std::move(waiter));
@@ -231,12 +245,14 @@ void RemotingClient::release_async_permit() {
                                                   waiter.channel->remote_address()});
       continue;
     }
-    write_async(waiter.channel, std::move(waiter.request), waiter.timeout_ms - cost, std::move(waiter.done));
+    write_async(waiter.channel, std::move(waiter.request), waiter.timeout_ms - cost, std::move(waiter.done),
+                std::move(waiter.on_dispatched));
   }
 }
 
 void RemotingClient::write_async(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms,
-                                 InvokeCallback done) {
+                                 InvokeCallback done, std::function<void()> on_dispatched) {
+  if (on_dispatched) runtime_.after(0, guarded(std::move(on_dispatched)));
   int32_t opaque = request.opaque;
   Pending pending{true, channel->id(), channel->remote_address(), now_ms(), timeout_ms, runtime::kNoTimer,
                   std::move(done)};

@@ -54,7 +54,11 @@ class RemotingClient {
   void invoke_sync(const std::string& address, RemotingCommand request, int64_t timeout_ms, InvokeCallback done);
   // NettyRemotingClient.invokeAsync: as Java, a missing response is found by the response-table scan, between
   // timeout + 1 s and timeout + 2 s after the write.
-  void invoke_async(const std::string& address, RemotingCommand request, int64_t timeout_ms, InvokeCallback done);
+  // `on_dispatched` (optional) runs when Java's invokeAsync would return normally: the request was handed to
+  // the channel (its write may still fail, reported through `done`). It does not run when invokeAsync would
+  // have thrown (connect failure, budget spent, no permit), which `done` reports instead.
+  void invoke_async(const std::string& address, RemotingCommand request, int64_t timeout_ms, InvokeCallback done,
+                    std::function<void()> on_dispatched = nullptr);
   // NettyRemotingClient.invokeOneway: marks the request oneway and writes it.
   void invoke_oneway(const std::string& address, RemotingCommand request, int64_t timeout_ms,
                      OnewayCallback done = nullptr);
@@ -64,6 +68,12 @@ class RemotingClient {
 
   // Handlers for requests the server sends on a client connection.
   RequestDispatcher& dispatcher() { return dispatcher_; }
+
+  // Gets or creates the channel to `address` (Java createChannel: waits up to the connect timeout); `done`
+  // receives whether it is open. Used to pick a name server before invoking on it.
+  void connect(const std::string& address, std::function<void(bool)> done);
+  // Java ChannelWrapper.isOK(): a channel to `address` exists and is open.
+  bool channel_ok(const std::string& address) const;
 
   // Closes the channel to `address` (its pending requests fail at once, as Java's failFast).
   void close_channel(const std::string& address);
@@ -77,12 +87,14 @@ class RemotingClient {
   using ChannelReady = std::function<void(ChannelPtr)>;  // null: the connect failed
 
   void invoke(bool async, const std::string& address, RemotingCommand request, int64_t timeout_ms,
-              InvokeCallback done);
+              InvokeCallback done, std::function<void()> on_dispatched = nullptr);
   void acquire_channel(const std::string& address, ChannelReady ready);
   void on_connected(const std::string& address, Result<runtime::ConnectionPtr> result);
   void send_sync(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms, InvokeCallback done);
-  void send_async(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms, InvokeCallback done);
-  void write_async(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms, InvokeCallback done);
+  void send_async(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms, InvokeCallback done,
+                  std::function<void()> on_dispatched);
+  void write_async(const ChannelPtr& channel, RemotingCommand request, int64_t timeout_ms, InvokeCallback done,
+                   std::function<void()> on_dispatched);
   void on_sync_deadline(int32_t opaque);
   void on_command(Channel& channel, RemotingCommand command);
   void on_channel_closed(Channel& channel, runtime::CloseReason reason);

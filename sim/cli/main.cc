@@ -1,4 +1,5 @@
-// rmqsim: the command-line tool. Subcommands arrive with the capabilities behind them; today: decode.
+// rmqsim: the command-line tool. Subcommands arrive with the capabilities behind them; today: decode, serve,
+// produce.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -6,6 +7,7 @@
 #include <iostream>
 
 #include "sim/cli/decode_command.h"
+#include "sim/cli/produce_command.h"
 #include "sim/cli/serve_command.h"
 
 namespace {
@@ -44,6 +46,41 @@ void add_serve(CLI::App& app, rmq::cli::ServeOptions& options) {
   serve->add_option("--bind", options.bind, "Address to listen on (loopback unless given)")->capture_default_str();
 }
 
+constexpr const char* kProduceFooter = R"(Output: one JSON line per send, in order (index counts from 0):
+  {"index":0,"status":"SEND_OK","msgId":"...","offsetMsgId":"...","brokerName":"broker-0","queueId":1,"queueOffset":7,"elapsedMs":3}
+  {"index":1,"error":{"code":2,"message":"CODE: 2  DESC: ... BROKER: 127.0.0.1:10911"},"elapsedMs":1}
+  {"index":2,"status":"ONEWAY_SENT","elapsedMs":0}      (--mode oneway: written, no answer exists)
+status is Java's SendStatus; msgId is the client's UNIQ_KEY, offsetMsgId the broker's; code and message are the
+Java exception's responseCode and getMessage() (without the FAQ link); elapsedMs is measured around each send.
+Exit code: 0 when every send ended in SEND_OK (or ONEWAY_SENT), 1 otherwise, 2 for bad flags.)";
+
+void add_produce(CLI::App& app, rmq::cli::ProduceOptions& options) {
+  auto* produce = app.add_subcommand(
+      "produce", "Send messages with the rmqsim producer core over TCP to a nameserver (rmqsim serve or a real one)");
+  produce->footer(kProduceFooter);
+  produce->add_option("--namesrv", options.namesrv, "Nameserver address HOST:PORT, several separated by ';'")
+      ->required();
+  produce->add_option("--topic", options.topic, "Topic to send to")->required();
+  produce->add_option("--count", options.count, "Number of messages, sent one after another")->capture_default_str();
+  produce->add_option("--body", options.body, "Message body")->capture_default_str();
+  produce->add_option("--tags", options.tags, "Message tags (none unless given)");
+  produce->add_option("--group", options.group, "Producer group")->capture_default_str();
+  produce->add_option("--mode", options.mode,
+                      "sync (send), async (send with a callback; the next send after it ran) or oneway")
+      ->capture_default_str();
+  produce->add_option("--timeout-ms", options.timeout_ms, "Timeout of each send (sendMsgTimeout)")
+      ->capture_default_str();
+  produce->add_option("--retries", options.retries, "retryTimesWhenSendFailed (sync)")->capture_default_str();
+  produce->add_option("--async-retries", options.async_retries, "retryTimesWhenSendAsyncFailed (async)")
+      ->capture_default_str();
+  produce->add_flag("--latency-fault", options.latency_fault, "sendLatencyFaultEnable=true");
+  produce->add_flag("--retry-another-broker", options.retry_another_broker,
+                    "retryAnotherBrokerWhenNotStoreOK=true");
+  produce->add_option("--profile", options.profile, "Client behaviour: v4_9_8 or v5")->capture_default_str();
+  produce->add_option("--client-ip", options.client_ip, "Client IPv4 address (client id, message ids)")
+      ->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -54,6 +91,8 @@ int main(int argc, char** argv) {
   add_decode(app, decode_options);
   rmq::cli::ServeOptions serve_options;
   add_serve(app, serve_options);
+  rmq::cli::ProduceOptions produce_options;
+  add_produce(app, produce_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -70,5 +109,6 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, request_stop);
     return rmq::cli::run_serve(serve_options, g_stop, std::cout, std::cerr);
   }
+  if (app.got_subcommand("produce")) return rmq::cli::run_produce(produce_options, std::cout, std::cerr);
   return 2;
 }

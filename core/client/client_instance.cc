@@ -1,0 +1,182 @@
+#include "core/client/client_instance.h"
+
+#include <algorithm>
+
+#include "core/client/client_manager.h"
+#include "core/common/java_compat.h"
+#include "core/producer/producer.h"
+
+namespace rmq::client {
+
+namespace {
+
+remoting::RemotingClientOptions remoting_options_for(const ClientConfig& config) {
+  remoting::RemotingClientOptions options;
+  options.fail_pending_on_peer_close = config.profile == Profile::kV5;  // DESIGN §6.9
+  return options;
+}
+
+template <typename T>
+std::vector<std::string> groups_in_java_order(const std::vector<std::pair<std::string, T>>& table) {
+  std::vector<std::string> names;
+  for (const auto& [group, ptr] : table) names.push_back(group);
+  std::vector<std::string> ordered;
+  for (size_t i : java_hash_map_order(names)) ordered.push_back(names[i]);
+  return ordered;
+}
+
+}  // namespace
+
+std::string_view service_state_name(ServiceState state) {
+  switch (state) {
+    case ServiceState::kCreateJust: return "CREATE_JUST";
+    case ServiceState::kRunning: return "RUNNING";
+    case ServiceState::kShutdownAlready: return "SHUTDOWN_ALREADY";
+    case ServiceState::kStartFailed: return "START_FAILED";
+  }
+  return "UNKNOWN";
+}
+
+ClientInstance::ClientInstance(runtime::Runtime& runtime, ClientManager* manager, ClientConfig config,
+                               std::string client_id)
+    : runtime_(runtime),
+      manager_(manager),
+      config_(std::move(config)),
+      client_id_(std::move(client_id)),
+      remoting_(runtime, remoting_options_for(config_)),
+      api_(runtime, remoting_, config_),
+      scheduler_(runtime),
+      lock_namesrv_(runtime),
+      lock_heartbeat_(runtime) {}
+
+ClientInstance::~ClientInstance() {
+  scheduler_.stop();
+  remoting_.shutdown();
+}
+
+std::optional<ClientError> ClientInstance::start() {
+  switch (state_) {
+    case ServiceState::kCreateJust: {
+      state_ = ServiceState::kStartFailed;
+      remoting_.start();
+      start_scheduled_tasks();
+      producer::ProducerOptions inner;
+      inner.group = std::string(kClientInnerProducerGroup);
+      inner.client = config_;
+      inner_producer_ = std::make_unique<producer::Producer>(runtime_, *manager_, std::move(inner));
+      if (auto error = inner_producer_->start_with_instance(this)) return error;
+      state_ = ServiceState::kRunning;
+      return std::nullopt;
+    }
+    case ServiceState::kStartFailed:
+      return mq_client_error_plain("The Factory object[" + client_id_ + "] has been created before, and failed.");
+    default:
+      return std::nullopt;
+  }
+}
+
+void ClientInstance::start_scheduled_tasks() {
+  std::weak_ptr<int> alive = alive_;
+  scheduler_.schedule_at_fixed_rate("updateTopicRouteInfoFromNameServer", 10, config_.poll_name_server_interval_ms,
+                                    [this](std::function<void()> done) { update_all_topic_routes(std::move(done)); });
+  scheduler_.schedule_at_fixed_rate(
+      "cleanOfflineBrokerAndHeartbeat", 1000, config_.heartbeat_broker_interval_ms,
+      [this, alive](std::function<void()> done) {
+        clean_offline_broker([this, alive, done = std::move(done)]() mutable {
+          if (alive.expired()) return;
+          send_heartbeat_to_all_brokers_with_lock(std::move(done));
+        });
+      });
+  scheduler_.schedule_at_fixed_rate("persistAllConsumerOffset", 10000, config_.persist_consumer_offset_interval_ms,
+                                    [this](std::function<void()> done) {
+                                      for (const auto& group : consumer_groups()) find_consumer(group)->persist_consumer_offset();
+                                      done();
+                                    });
+}
+
+void ClientInstance::shutdown(std::function<void()> done) {
+  if (!consumers_.empty() || producers_.size() > 1 || state_ != ServiceState::kRunning) {
+    if (done) done();
+    return;
+  }
+  std::weak_ptr<int> alive = alive_;
+  inner_producer_->shutdown_without_instance([this, alive, done = std::move(done)] {
+    if (alive.expired()) return;
+    state_ = ServiceState::kShutdownAlready;
+    scheduler_.stop();
+    remoting_.shutdown();
+    if (manager_) manager_->remove(client_id_);  // may destroy this instance: nothing may follow
+    if (done) done();
+  });
+}
+
+bool ClientInstance::register_producer(const std::string& group, ProducerInner* producer) {
+  if (find_producer(group)) return false;
+  producers_.emplace_back(group, producer);
+  return true;
+}
+
+void ClientInstance::unregister_producer(const std::string& group, std::function<void()> done) {
+  std::erase_if(producers_, [&](const auto& entry) { return entry.first == group; });
+  unregister_client_with_lock(group, std::nullopt, std::move(done));
+}
+
+bool ClientInstance::register_consumer(const std::string& group, ConsumerInner* consumer) {
+  if (find_consumer(group)) return false;
+  consumers_.emplace_back(group, consumer);
+  return true;
+}
+
+void ClientInstance::unregister_consumer(const std::string& group, std::function<void()> done) {
+  std::erase_if(consumers_, [&](const auto& entry) { return entry.first == group; });
+  unregister_client_with_lock(std::nullopt, group, std::move(done));
+}
+
+ProducerInner* ClientInstance::find_producer(const std::string& group) const {
+  for (const auto& [name, producer] : producers_)
+    if (name == group) return producer;
+  return nullptr;
+}
+
+ConsumerInner* ClientInstance::find_consumer(const std::string& group) const {
+  for (const auto& [name, consumer] : consumers_)
+    if (name == group) return consumer;
+  return nullptr;
+}
+
+std::vector<std::string> ClientInstance::producer_groups() const { return groups_in_java_order(producers_); }
+std::vector<std::string> ClientInstance::consumer_groups() const { return groups_in_java_order(consumers_); }
+
+std::optional<std::string> ClientInstance::find_broker_address_in_publish(const std::string& broker_name) const {
+  auto it = broker_addr_table_.find(broker_name);
+  if (it == broker_addr_table_.end()) return std::nullopt;
+  auto master = it->second.find(0);
+  if (master == it->second.end()) return std::nullopt;
+  return master->second;
+}
+
+// 4.9.8: the exact id; for a slave id also id + 1; then, unless onlyThisBroker, the first address listed.
+std::optional<ClientInstance::FoundBroker> ClientInstance::find_broker_address_in_subscribe(
+    const std::string& broker_name, int64_t broker_id, bool only_this_broker) const {
+  auto it = broker_addr_table_.find(broker_name);
+  if (it == broker_addr_table_.end() || it->second.empty()) return std::nullopt;
+  const auto& addrs = it->second;
+  bool slave = broker_id != 0;
+  auto found = addrs.find(broker_id);
+  if (found == addrs.end() && slave) found = addrs.find(broker_id + 1);
+  if (found != addrs.end()) return FoundBroker{found->second, slave};
+  if (only_this_broker) return std::nullopt;
+  const auto& [id, addr] = *addrs.begin();  // HashMap<Long,..> iterates small ids ascending
+  return FoundBroker{addr, id != 0};
+}
+
+std::optional<int32_t> ClientInstance::broker_version(const std::string& broker_name,
+                                                      const std::string& addr) const {
+  auto it = broker_version_table_.find(broker_name);
+  if (it == broker_version_table_.end()) return std::nullopt;
+  auto v = it->second.find(addr);
+  if (v == it->second.end()) return std::nullopt;
+  return v->second;
+}
+
+}  // namespace rmq::client
