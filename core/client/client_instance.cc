@@ -96,18 +96,32 @@ void ClientInstance::start_scheduled_tasks() {
 
 void ClientInstance::shutdown(std::function<void()> done) {
   if (!consumers_.empty() || producers_.size() > 1 || state_ != ServiceState::kRunning) {
-    if (done) done();
+    if (done) runtime_.after(0, std::move(done));
     return;
   }
   std::weak_ptr<int> alive = alive_;
-  inner_producer_->shutdown_without_instance([this, alive, done = std::move(done)] {
+  inner_producer_->shutdown_without_instance([this, alive, done = std::move(done)]() mutable {
     if (alive.expired()) return;
     state_ = ServiceState::kShutdownAlready;
     scheduler_.stop();
-    remoting_.shutdown();
-    if (manager_) manager_->remove(client_id_);  // may destroy this instance: nothing may follow
-    if (done) done();
+    // Finish from a fresh event: leaving the manager may destroy this instance, which must not happen while
+    // its own code is on the stack.
+    std::shared_ptr<ClientInstance> self = manager_ ? manager_->find(client_id_) : nullptr;
+    runtime_.after(0, [this, self, alive, done = std::move(done)] {
+      if (alive.expired()) return;
+      remoting_.shutdown();
+      if (manager_) manager_->remove(client_id_);
+      if (done) done();
+    });
   });
+}
+
+void ClientInstance::forget_producer(const std::string& group) {
+  std::erase_if(producers_, [&](const auto& entry) { return entry.first == group; });
+}
+
+void ClientInstance::forget_consumer(const std::string& group) {
+  std::erase_if(consumers_, [&](const auto& entry) { return entry.first == group; });
 }
 
 bool ClientInstance::register_producer(const std::string& group, ProducerInner* producer) {

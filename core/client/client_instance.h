@@ -86,6 +86,9 @@ class ClientInstance {
   // unregisterProducer: removes it and sends UNREGISTER_CLIENT to every known broker address (under the
   // heartbeat lock), then calls `done`.
   void unregister_producer(const std::string& group, std::function<void()> done);
+  // Drops a producer or consumer that goes away without shutdown (no network traffic).
+  void forget_producer(const std::string& group);
+  void forget_consumer(const std::string& group);
   bool register_consumer(const std::string& group, ConsumerInner* consumer);
   void unregister_consumer(const std::string& group, std::function<void()> done);
 

@@ -14,7 +14,8 @@ AsyncSendChain::AsyncSendChain(Producer& producer, uint64_t send_id, Message msg
       msg_(std::move(msg)),
       request_(std::move(request)),
       info_(std::move(info)),
-      callback_(std::move(callback)) {}
+      callback_(std::move(callback)),
+      producer_alive_(producer.alive_token()) {}
 
 void AsyncSendChain::send(const std::string& addr, const std::string& broker_name, int64_t timeout_ms,
                           std::function<void()> returned) {
@@ -25,9 +26,12 @@ void AsyncSendChain::send(const std::string& addr, const std::string& broker_nam
   producer_.instance()->remoting().invoke_async(
       addr, request_, timeout_ms,
       [self, addr, broker_name, begin, timeout_ms](remoting::InvokeResult result) {
+        if (self->producer_alive_.expired()) return;
         self->on_complete(addr, broker_name, begin, timeout_ms, std::move(result));
       },
-      [self] { self->mark_returned(); });
+      [self] {
+        if (!self->producer_alive_.expired()) self->mark_returned();
+      });
 }
 
 void AsyncSendChain::on_complete(const std::string& addr, const std::string& broker_name, int64_t begin_ms,

@@ -46,6 +46,7 @@ class AsyncSendChain : public std::enable_shared_from_this<AsyncSendChain> {
   remoting::RemotingCommand request_;
   std::shared_ptr<TopicPublishInfo> info_;
   SendCallback callback_;
+  std::weak_ptr<int> producer_alive_;
   int cur_times_ = 0;
   int attempt_ = 0;
   std::function<void()> returned_;

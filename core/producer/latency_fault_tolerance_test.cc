@@ -112,7 +112,9 @@ TEST(LatencyFaultToleranceTest, V5OnlyExtendsTheStart) {
 // Java String hashes: BrokerA..D fall in bins 26, 27, 24, 25 of the 32-bin table.
 TEST(LatencyFaultToleranceTest, TableOrderFollowsJavaHashBins) {
   LatencyFaultTolerance tolerance(Profile::kV4_9_8, 0);
-  for (const char* name : {"BrokerA", "BrokerB", "BrokerC", "BrokerD"}) tolerance.update_fault_item(name, 5, 0, true, 0);
+  for (const char* name : {"BrokerA", "BrokerB", "BrokerC", "BrokerD"}) {
+    tolerance.update_fault_item(name, 5, 0, true, 0);
+  }
   EXPECT_EQ(table_names(tolerance), (std::vector<std::string>{"BrokerC", "BrokerD", "BrokerA", "BrokerB"}));
 }
 
@@ -156,7 +158,9 @@ TEST(LatencyFaultToleranceTest, V4PickSortsAvailableFirstThenLatencyAndRotatesOv
 
 TEST(LatencyFaultToleranceTest, V5PickShufflesTheTableOrder) {
   LatencyFaultTolerance tolerance(Profile::kV5, 0);
-  for (const char* name : {"BrokerA", "BrokerB", "BrokerC", "BrokerD"}) tolerance.update_fault_item(name, 5, 0, true, 0);
+  for (const char* name : {"BrokerA", "BrokerB", "BrokerC", "BrokerD"}) {
+    tolerance.update_fault_item(name, 5, 0, true, 0);
+  }
   // Table order C, D, A, B. Always drawing 0: swap(3,0) -> B D A C; swap(2,0) -> A D B C; swap(1,0) -> D A B C.
   EXPECT_EQ(tolerance.pick_one_at_least(0, [](uint32_t) { return 0U; }), "BrokerD");
   // Drawing bound - 1 swaps nothing: the table's first.

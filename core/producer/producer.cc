@@ -46,7 +46,11 @@ Producer::Producer(runtime::Runtime& runtime, client::ClientManager& manager, Pr
                       static_cast<uint32_t>(runtime.random())),
       unique_ids_(make_unique_id_generator(options_.client, runtime)) {}
 
-Producer::~Producer() = default;
+Producer::~Producer() {
+  // In-flight operations stop at their next callback (they check alive_token()); the instance must not keep a
+  // pointer to this producer.
+  if (instance_raw_ && state_ == ServiceState::kRunning) instance_raw_->forget_producer(options_.group);
+}
 
 std::optional<ClientError> Producer::start() {
   switch (state_) {

@@ -92,6 +92,8 @@ class Producer : public client::ProducerInner {
   UniqueIdGenerator& unique_ids() { return unique_ids_; }
   uint64_t next_send_id() { return ++last_send_id_; }
   void emit(SendEvent event);
+  // Expires when this producer is destroyed; operations check it in every callback.
+  std::weak_ptr<int> alive_token() const { return alive_; }
   // Keeps an in-flight operation alive until it finishes.
   void track(std::shared_ptr<void> operation);
   void untrack(const void* operation);

@@ -39,7 +39,8 @@ SendOperation::SendOperation(Producer& producer, CommunicationMode mode, Message
       timeout_ms_(timeout_ms),
       done_(std::move(done)),
       send_id_(producer.next_send_id()),
-      submit_ms_(producer.now_ms()) {}
+      submit_ms_(producer.now_ms()),
+      producer_alive_(producer.alive_token()) {}
 
 void SendOperation::begin() {
   SendEvent event;
@@ -148,6 +149,7 @@ void SendOperation::invoke_kernel(const client::MessageQueue& mq, const std::str
     case CommunicationMode::kSync:
       return remoting.invoke_sync(addr, std::move(request), timeout_ms - cost,
                                   [self, broker = mq.broker_name, addr](remoting::InvokeResult result) {
+                                    if (self->producer_alive_.expired()) return;
                                     if (auto* error = std::get_if<remoting::RemotingError>(&result))
                                       return self->on_attempt_outcome(client::from_remoting(*error));
                                     self->on_attempt_outcome(process_send_response(
@@ -156,6 +158,7 @@ void SendOperation::invoke_kernel(const client::MessageQueue& mq, const std::str
     case CommunicationMode::kOneway:
       return remoting.invoke_oneway(addr, std::move(request), timeout_ms - cost,
                                     [self](std::optional<remoting::RemotingError> error) {
+                                      if (self->producer_alive_.expired()) return;
                                       if (error) return self->on_attempt_outcome(client::from_remoting(*error));
                                       self->on_attempt_outcome(SendResult{});
                                     });
@@ -166,6 +169,7 @@ void SendOperation::invoke_kernel(const client::MessageQueue& mq, const std::str
       producer_.track(chain);
       // When Java's invokeAsync returns, sendDefaultImpl records the (short) latency as a success.
       return chain->send(addr, mq.broker_name, timeout_ms - cost, [self, broker = mq.broker_name] {
+        if (self->producer_alive_.expired()) return;
         int64_t latency = self->producer_.now_ms() - self->begin_prev_ms_;
         self->producer_.update_fault_item(self->send_id_, broker, latency, false, true);
         self->producer_.untrack(self.get());

@@ -43,6 +43,7 @@ class SendOperation : public std::enable_shared_from_this<SendOperation> {
   SendCallback done_;
   uint64_t send_id_;
   int64_t submit_ms_;
+  std::weak_ptr<int> producer_alive_;
   int64_t begin_first_ms_ = 0;
   int64_t begin_prev_ms_ = 0;
   std::shared_ptr<TopicPublishInfo> info_;

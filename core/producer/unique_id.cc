@@ -40,7 +40,7 @@ UniqueIdGenerator::UniqueIdGenerator(std::string_view ip_bytes, int32_t pid, int
   Bytes prefix;
   ByteWriter writer(prefix);
   writer.bytes(ip_bytes);
-  writer.i16(static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(pid) & 0xFFFFU)));
+  writer.u16(static_cast<uint16_t>(static_cast<uint32_t>(pid) & 0xFFFFU));  // Java: (short) pid
   writer.i32(class_loader_hash);
   fixed_prefix_ = to_hex_upper(prefix);
   set_start_time(now_wall_ms);

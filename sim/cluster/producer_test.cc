@@ -262,5 +262,39 @@ TEST_F(ProducerSim, ShutdownUnregistersFromEveryBroker) {
   EXPECT_EQ(cluster_->client_manager().size(), 0u);
 }
 
+// The instance's scheduled tasks: routes refreshed every 30 s, heartbeats to masters 1 s after start and then
+// every 30 s (spec §1.5).
+TEST_F(ProducerSim, HeartbeatsGoToEveryMasterOnSchedule) {
+  make();
+  auto p = started();
+  ok(send_sync(*p, Message::make("TopicTest", "x")));
+  auto* instance = p->instance();
+  EXPECT_EQ(instance->heartbeats_sent(), 0u);
+  cluster_->run_for(1000);
+  EXPECT_EQ(instance->heartbeats_sent(), 2u) << "one per master, at t = 1 s";
+  EXPECT_TRUE(instance->broker_version("broker-0", SimCluster::broker_address(0)).has_value());
+  cluster_->run_for(30'000);
+  EXPECT_EQ(instance->heartbeats_sent(), 4u);
+  EXPECT_EQ(instance->scheduler().runs("updateTopicRouteInfoFromNameServer"), 2u);
+}
+
+// Same seed, same faults, same sends => the same trace, byte for byte (DESIGN §3); another seed differs.
+TEST_F(ProducerSim, SameSeedGivesTheSameTrace) {
+  auto run = [this](uint64_t seed) {
+    ClusterOptions options;
+    options.seed = seed;
+    make(options);
+    fail_sends(0, 1);
+    auto p = started();
+    for (int i = 0; i < 5; ++i) send_sync(*p, Message::make("TopicTest", "m" + std::to_string(i)));
+    send_async(*p, Message::make("TopicTest", "async"));
+    cluster_->run_for(35'000);  // a route refresh and a heartbeat round
+    return cluster_->sim().trace().digest_hex();
+  };
+  std::string first = run(7);
+  EXPECT_EQ(first, run(7));
+  EXPECT_NE(first, run(8));
+}
+
 }  // namespace
 }  // namespace rmq::sim
