@@ -3,9 +3,13 @@
 #include <cassert>
 #include <future>
 
+#include <unistd.h>
+
 namespace rmq::producer {
 
 BlockingProducer::BlockingProducer(runtime::AsioRuntime& runtime, ProducerOptions options) : runtime_(runtime) {
+  // Over real sockets the client id and message ids should carry this process's id, as Java's do.
+  if (options.client.pid <= 1) options.client.pid = static_cast<int32_t>(::getpid());
   runtime_.run_sync([&] {
     manager_ = std::make_unique<client::ClientManager>(runtime_);
     producer_ = std::make_unique<Producer>(runtime_, *manager_, std::move(options));
@@ -34,9 +38,17 @@ void BlockingProducer::shutdown() {
 
 SendOutcome BlockingProducer::wait_for(std::function<void(SendCallback)> start) {
   assert(!runtime_.on_event_thread());
-  std::promise<SendOutcome> outcome;
-  auto future = outcome.get_future();
-  runtime_.post([&] { start([&](SendOutcome result) { outcome.set_value(std::move(result)); }); });
+  // Shared, and set once: a callback that came twice must not touch a promise that is gone.
+  auto outcome = std::make_shared<std::promise<SendOutcome>>();
+  auto future = outcome->get_future();
+  runtime_.post([&start, outcome] {
+    auto answered = std::make_shared<bool>(false);
+    start([outcome, answered](SendOutcome result) {
+      if (*answered) return;
+      *answered = true;
+      outcome->set_value(std::move(result));
+    });
+  });
   return future.get();
 }
 

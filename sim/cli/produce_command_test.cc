@@ -356,14 +356,25 @@ std::string closed_port_address() {
   return address;
 }
 
+// The route lookup's RemotingConnectException escapes send() as an IllegalStateException (spec §3.2): code -1,
+// message = cause.toString(), the cause naming the nameserver list as NettyRemotingClient does.
 TEST(ProduceRun, UnreachableNameServerGivesAnErrorLineAndExitOne) {
-  ProduceRun run = produce(options_for(closed_port_address(), 1));
-  EXPECT_EQ(run.exit_code, 1);
-  ASSERT_EQ(run.lines.size(), 1u) << run.out << run.err;
-  const auto& error = run.lines[0].at("error").as_object();
-  EXPECT_TRUE(error.at("code").is_int64());
-  EXPECT_FALSE(error.at("message").as_string().empty());
-  EXPECT_EQ(run.err, "rmqsim produce: 1 of 1 sends did not end in SEND_OK\n");
+  const std::string namesrv = closed_port_address();
+  for (const char* mode : {"sync", "async", "oneway"}) {
+    ProduceRun run = produce(options_for(namesrv, 2, mode));
+    EXPECT_EQ(run.exit_code, 1) << mode;
+    EXPECT_EQ(run.err, "rmqsim produce: 2 of 2 sends did not end in SEND_OK\n") << mode;
+    ASSERT_EQ(run.lines.size(), 2u) << mode << run.out << run.err;
+    for (const auto& line : run.lines) {
+      EXPECT_EQ(keys_of(line), (std::vector<std::string>{"index", "error", "elapsedMs"})) << mode;
+      const auto& error = line.at("error").as_object();
+      EXPECT_EQ(error.at("code").as_int64(), -1) << mode;
+      EXPECT_EQ(error.at("message").as_string(),
+                "org.apache.rocketmq.remoting.exception.RemotingConnectException: connect to <[" + namesrv +
+                    "]> failed")
+          << mode;
+    }
+  }
 }
 
 // --- the binary ----------------------------------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Interop test: our producer core (`rmqsim produce`, over real sockets) sends to `rmqsim serve` with 2 brokers, and
+# an independent consumer (ali-ons, pure JavaScript, pinned in package-lock.json) must receive every message the
+# producer saw acknowledged with SEND_OK — once for --mode sync, once for --mode async.
+# Usage: run_produce_interop.sh RMQSIM_BINARY
+# Exit 0 = pass, 1 = fail, 77 = skipped (node missing outside CI; in CI a missing node is a failure).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+rmqsim="$1"
+count=50
+body="rmqsim-interop"
+tags="TagP"
+
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: node/npm are missing; ci/install-deps should have installed them" >&2
+    exit 1
+  fi
+  echo "SKIP: node and npm are not installed (bash ci/install-deps installs them); the interop test needs them"
+  exit 77
+fi
+if [ ! -d "$here/node_modules/ali-ons" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+work="$(mktemp -d)"
+log="$work/serve.log"
+serve_pid=""
+cleanup() {
+  if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2> /dev/null; then kill -TERM "$serve_pid"; wait "$serve_pid" || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Ports in a range run_interop.sh does not use; retried with another base if taken.
+for attempt in 1 2 3 4 5; do
+  base=$(( 42000 + (RANDOM % 2000) * 10 ))
+  "$rmqsim" serve --namesrv-port "$base" --broker-base-port $(( base + 1 )) --brokers 2 \
+    --topic InteropTopic:4 > "$log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "rmqsim serve: ready" "$log" && break
+    kill -0 "$serve_pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  grep -q "rmqsim serve: ready" "$log" && break
+  kill -TERM "$serve_pid" 2> /dev/null || true
+  wait "$serve_pid" || true
+  serve_pid=""
+  echo "serve did not start on base port $base (attempt $attempt): $(head -c 300 "$log")" >&2
+done
+[ -n "$serve_pid" ] || { echo "FAIL: rmqsim serve never became ready" >&2; exit 1; }
+head -1 "$log"
+
+status=0
+# Every send must succeed, print one JSON line with status SEND_OK, and the process must exit 0 (after shutting the
+# producer down; `timeout` turns a hang into a failure with a message instead of the ctest timeout).
+for mode in sync async; do
+  out="$work/produce-$mode.jsonl"
+  rc=0
+  timeout 120 "$rmqsim" produce --namesrv "127.0.0.1:$base" --topic InteropTopic --count "$count" --mode "$mode" \
+    --body "$body" --tags "$tags" > "$out" 2> "$work/produce-$mode.err" || rc=$?
+  ok=$(grep -c '"status":"SEND_OK"' "$out" || true)
+  total=$(wc -l < "$out")
+  echo "rmqsim produce --mode $mode: exit $rc, $ok of $total lines SEND_OK"
+  if [ "$rc" -ne 0 ] || [ "$ok" -ne "$count" ] || [ "$total" -ne "$count" ]; then
+    echo "FAIL: rmqsim produce --mode $mode: $(head -c 500 "$work/produce-$mode.err") $(grep -v SEND_OK "$out" | head -3)" >&2
+    status=1
+  fi
+done
+
+# ali-ons starts after the producer ran: a new group consuming from the first offset reads every queue from 0.
+summary="$work/consume.json"
+node "$here/consume_only.js" --namesrv "127.0.0.1:$base" --topic InteropTopic --group CG_RMQSIM_PRODUCE \
+  --ids "$work/produce-sync.jsonl" --ids "$work/produce-async.jsonl" --body "$body" --tags "$tags" \
+  --timeout-ms 90000 > "$summary" || status=$?
+cat "$summary"
+grep -q "\"expected\":$(( 2 * count ))," "$summary" || { echo "FAIL: expected $(( 2 * count )) message ids" >&2; status=1; }
+grep -q '"unexpected":0,' "$summary" || { echo "FAIL: ali-ons received messages nobody acknowledged" >&2; status=1; }
+
+kill -TERM "$serve_pid"
+wait "$serve_pid" || { echo "FAIL: rmqsim serve did not stop cleanly on SIGTERM" >&2; status=1; }
+serve_pid=""
+grep -q "rmqsim serve: stopped" "$log" || { echo "FAIL: no 'stopped' line from rmqsim serve" >&2; status=1; }
+grep "rmqsim serve: broker-" "$log" || true
+# Both brokers stored messages (the producer spread its sends), and nothing beyond what was sent.
+stored=$(grep -o "messages_stored=[0-9]*" "$log" | cut -d= -f2 | tr '\n' ' ')
+read -r -a per_broker <<< "$stored"
+total_stored=0
+for n in "${per_broker[@]}"; do
+  total_stored=$(( total_stored + n ))
+  [ "$n" -gt 0 ] || { echo "FAIL: a broker stored nothing (messages_stored: $stored)" >&2; status=1; }
+done
+[ "${#per_broker[@]}" -eq 2 ] || { echo "FAIL: expected stats of 2 brokers, got: $stored" >&2; status=1; }
+[ "$total_stored" -eq $(( 2 * count )) ] || {
+  echo "FAIL: the brokers stored $total_stored messages, not $(( 2 * count ))" >&2; status=1; }
+[ "$status" -eq 0 ] && echo "PASS" || echo "FAIL (exit $status)"
+exit "$status"
