@@ -52,7 +52,8 @@ constexpr const char* kProduceFooter = R"(Output: one JSON line per send, in ord
   {"index":2,"status":"ONEWAY_SENT","elapsedMs":0}      (--mode oneway: written, no answer exists)
 status is Java's SendStatus; msgId is the client's UNIQ_KEY, offsetMsgId the broker's; code and message are the
 Java exception's responseCode and getMessage() (without the FAQ link); elapsedMs is measured around each send.
-Exit code: 0 when every send ended in SEND_OK (or ONEWAY_SENT), 1 otherwise, 2 for bad flags.)";
+Exit code: 0 when every send succeeded (a status line: SEND_OK, a degraded status such as SLAVE_NOT_AVAILABLE,
+which Java returns rather than throws, or ONEWAY_SENT), 1 when any send failed (an error line), 2 for bad flags.)";
 
 void add_produce(CLI::App& app, rmq::cli::ProduceOptions& options) {
   auto* produce = app.add_subcommand(

@@ -321,7 +321,7 @@ fake::BrokerFaults system_busy_on_every_send() {
 void expect_system_busy_lines(const ProduceRun& run, size_t count, const std::set<std::string>& broker_addrs) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.err, "rmqsim produce: " + std::to_string(count) + " of " + std::to_string(count) +
-                         " sends did not end in SEND_OK\n");
+                         " sends failed\n");
   ASSERT_EQ(run.lines.size(), count) << run.out;
   for (size_t i = 0; i < count; ++i) {
     const auto& line = run.lines[i];
@@ -345,6 +345,21 @@ TEST(ProduceRun, SystemBusyOnEverySendGivesErrorLinesAndExitOne) {
   expect_system_busy_lines(produce(options_for(cluster.namesrv(), 2, "async")), 2, cluster.broker_addresses());
 }
 
+// A degraded status is a result Java returns, not an exception: a status line, and the run succeeds.
+TEST(ProduceRun, DegradedStatusIsASuccessLine) {
+  fake::BrokerFaults faults;
+  fake::FaultRule rule;
+  rule.request_code = 310;
+  rule.action = fake::FaultAction::kRespondCode;
+  rule.response_code = 11;  // SLAVE_NOT_AVAILABLE: stored, then answered with the degraded code
+  faults.rules.push_back(rule);
+  LoopbackCluster cluster(faults);
+  ProduceRun run = produce(options_for(cluster.namesrv(), 2));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(run.lines.size(), 2u) << run.out;
+  for (const auto& line : run.lines) EXPECT_EQ(line.at("status").as_string(), "SLAVE_NOT_AVAILABLE");
+}
+
 // A port nothing listens on: bound, then closed again.
 std::string closed_port_address() {
   runtime::AsioRuntime runtime;
@@ -363,7 +378,7 @@ TEST(ProduceRun, UnreachableNameServerGivesAnErrorLineAndExitOne) {
   for (const char* mode : {"sync", "async", "oneway"}) {
     ProduceRun run = produce(options_for(namesrv, 2, mode));
     EXPECT_EQ(run.exit_code, 1) << mode;
-    EXPECT_EQ(run.err, "rmqsim produce: 2 of 2 sends did not end in SEND_OK\n") << mode;
+    EXPECT_EQ(run.err, "rmqsim produce: 2 of 2 sends failed\n") << mode;
     ASSERT_EQ(run.lines.size(), 2u) << mode << run.out << run.err;
     for (const auto& line : run.lines) {
       EXPECT_EQ(keys_of(line), (std::vector<std::string>{"index", "error", "elapsedMs"})) << mode;
