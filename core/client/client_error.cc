@@ -13,6 +13,7 @@ std::string_view java_exception_name(JavaException e) {
     case JavaException::kRemotingCommandException: return "RemotingCommandException";
     case JavaException::kIllegalStateException: return "IllegalStateException";
     case JavaException::kIllegalArgumentException: return "IllegalArgumentException";
+    case JavaException::kNullPointerException: return "NullPointerException";
   }
   return "Exception";
 }
@@ -33,6 +34,7 @@ std::string_view java_exception_class(JavaException e) {
       return "org.apache.rocketmq.remoting.exception.RemotingCommandException";
     case JavaException::kIllegalStateException: return "java.lang.IllegalStateException";
     case JavaException::kIllegalArgumentException: return "java.lang.IllegalArgumentException";
+    case JavaException::kNullPointerException: return "java.lang.NullPointerException";
   }
   return "java.lang.Exception";
 }

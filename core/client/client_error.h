@@ -33,6 +33,7 @@ enum class JavaException : uint8_t {
   kRemotingCommandException,  // a response whose header cannot be decoded
   kIllegalStateException,     // e.g. the route lookup's RemotingException, rethrown unchecked (spec §3.2)
   kIllegalArgumentException,
+  kNullPointerException,  // a response Java dereferences without a null check (message "null")
 };
 
 // "MQClientException", "RemotingConnectException", ... (the simple class name).

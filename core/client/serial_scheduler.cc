@@ -5,7 +5,11 @@ namespace rmq::client {
 void SerialScheduler::schedule_at_fixed_rate(std::string name, int64_t initial_delay_ms, int64_t period_ms,
                                              Task task) {
   entries_.push_back(Entry{std::move(name), now_ms() + initial_delay_ms, period_ms, std::move(task)});
-  pump();
+  // Never inside this call, even for a task due now.
+  std::weak_ptr<int> alive = alive_;
+  runtime_.after(0, [this, alive] {
+    if (!alive.expired()) pump();
+  });
 }
 
 void SerialScheduler::stop() {

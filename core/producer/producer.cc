@@ -179,7 +179,10 @@ std::optional<client::MessageQueue> Producer::select_one_message_queue(TopicPubl
                                                                        const std::optional<std::string>& last_broker,
                                                                        bool reset_index) {
   return fault_strategy_.select_one_message_queue(info, last_broker, reset_index, now_ms(),
-                                                  [this] { return static_cast<uint32_t>(runtime_.random()); });
+                                                  [this] {
+    // ThreadLocalIndex.reset(): random.nextInt(Integer.MAX_VALUE), never negative.
+    return static_cast<uint32_t>(runtime::random_below(runtime_, INT32_MAX));
+  });
 }
 
 void Producer::update_fault_item(uint64_t send_id, const std::string& broker, int64_t latency_ms, bool isolation,

@@ -83,7 +83,11 @@ std::variant<SendResult, client::ClientError> process_send_response(const std::s
     case rc::kSuccess: status = SendStatus::kSendOk; break;
     default: return client::mq_broker_error(response.code, response.remark.value_or("null"), addr);
   }
-  auto header = protocol::SendMessageResponseHeader::from_ext(response.ext_fields.value_or(remoting::ExtFields{}));
+  // Java decodes a header without extFields without checking it, then dereferences the null map: a
+  // NullPointerException no catch of the send loop handles (not retried).
+  if (!response.ext_fields)
+    return client::ClientError{client::JavaException::kNullPointerException, -1, "null", std::string(addr)};
+  auto header = protocol::SendMessageResponseHeader::from_ext(*response.ext_fields);
   if (!header.ok())
     return client::ClientError{client::JavaException::kRemotingCommandException, -1, header.error().message, {}};
   SendResult result;

@@ -141,7 +141,8 @@ void SendOperation::invoke_kernel(const client::MessageQueue& mq, const std::str
   auto request = build_send_request(options, instance->api(), producer_.unique_ids(),
                                     producer_.runtime().wall_clock_ms(), msg_, mq);
   int64_t cost = producer_.now_ms() - kernel_begin_ms;
-  emit_attempt(mq, addr, timeout_ms - cost);
+  // An ASYNC request is reported by its chain, which also reports the retries.
+  if (mode_ != CommunicationMode::kAsync || timeout_ms < cost) emit_attempt(mq, addr, timeout_ms - cost);
   if (timeout_ms < cost) return on_attempt_outcome(too_much_request("sendKernelImpl call timeout"));
   auto self = shared_from_this();
   auto& remoting = instance->remoting();
