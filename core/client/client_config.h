@@ -30,6 +30,7 @@ struct ClientConfig {
   int64_t persist_consumer_offset_interval_ms = 5000;
   int64_t pull_time_delay_mills_when_exception = 1000;
   int64_t mq_client_api_timeout_ms = 3000;
+  int64_t rebalance_wait_interval_ms = 20000;  // sysprop rocketmq.client.rebalance.waitInterval
   bool vip_channel_enabled = false;
   bool unit_mode = false;
   int32_t pid = 1;  // the process id used in the instance name and message ids

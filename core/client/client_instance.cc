@@ -5,6 +5,7 @@
 #include "core/client/client_manager.h"
 #include "core/common/java_compat.h"
 #include "core/producer/producer.h"
+#include "core/protocol/request_code.h"
 
 namespace rmq::client {
 
@@ -60,6 +61,12 @@ std::optional<ClientError> ClientInstance::start() {
       state_ = ServiceState::kStartFailed;
       remoting_.start();
       start_scheduled_tasks();
+      remoting_.dispatcher().register_handler(
+          protocol::request_code::kNotifyConsumerIdsChanged,
+          [this](const remoting::RequestContext&, remoting::RemotingCommand, remoting::Responder) {
+            rebalance_immediately();  // answered with nothing, as Java's processor returns null
+          });
+      arm_rebalance_wait();
       producer::ProducerOptions inner;
       inner.group = std::string(kClientInnerProducerGroup);
       inner.client = config_;
@@ -104,6 +111,8 @@ void ClientInstance::shutdown(std::function<void()> done) {
     if (alive.expired()) return;
     state_ = ServiceState::kShutdownAlready;
     scheduler_.stop();
+    if (rebalance_timer_ != runtime::kNoTimer) runtime_.cancel(rebalance_timer_);
+    rebalance_timer_ = runtime::kNoTimer;
     // Finish from a fresh event: leaving the manager may destroy this instance, which must not happen while
     // its own code is on the stack.
     std::shared_ptr<ClientInstance> self = manager_ ? manager_->find(client_id_) : nullptr;
@@ -191,6 +200,69 @@ std::optional<int32_t> ClientInstance::broker_version(const std::string& broker_
   auto v = it->second.find(addr);
   if (v == it->second.end()) return std::nullopt;
   return v->second;
+}
+
+// RebalanceService: wait rebalance_wait_interval (or until woken), run every consumer's round, wait again.
+void ClientInstance::arm_rebalance_wait() {
+  std::weak_ptr<int> alive = alive_;
+  rebalance_timer_ = runtime_.after(runtime::millis(config_.rebalance_wait_interval_ms), [this, alive] {
+    if (alive.expired()) return;
+    rebalance_timer_ = runtime::kNoTimer;
+    run_rebalance_round();
+  });
+}
+
+void ClientInstance::rebalance_immediately() {
+  if (state_ == ServiceState::kShutdownAlready) return;
+  if (rebalance_running_) {
+    rebalance_pending_ = true;  // ServiceThread.hasNotified: the next wait returns at once
+    return;
+  }
+  if (rebalance_timer_ != runtime::kNoTimer) runtime_.cancel(rebalance_timer_);
+  std::weak_ptr<int> alive = alive_;
+  rebalance_timer_ = runtime_.after(0, [this, alive] {
+    if (alive.expired()) return;
+    rebalance_timer_ = runtime::kNoTimer;
+    run_rebalance_round();
+  });
+}
+
+void ClientInstance::run_rebalance_round() {
+  rebalance_running_ = true;
+  ++rebalance_rounds_;
+  auto groups = std::make_shared<std::vector<std::string>>(consumer_groups());
+  std::weak_ptr<int> alive = alive_;
+  rebalance_consumers_from(std::move(groups), 0, [this, alive] {
+    if (alive.expired()) return;
+    rebalance_running_ = false;
+    if (state_ == ServiceState::kShutdownAlready) return;
+    if (rebalance_pending_) {
+      rebalance_pending_ = false;
+      return rebalance_immediately();
+    }
+    arm_rebalance_wait();
+  });
+}
+
+void ClientInstance::rebalance_consumers_from(std::shared_ptr<std::vector<std::string>> groups, size_t index,
+                                              std::function<void()> done) {
+  while (index < groups->size() && !find_consumer((*groups)[index])) ++index;  // left meanwhile
+  if (index >= groups->size()) return done();
+  std::weak_ptr<int> alive = alive_;
+  find_consumer((*groups)[index])->do_rebalance([this, alive, groups, index, done = std::move(done)]() mutable {
+    if (alive.expired()) return;
+    rebalance_consumers_from(std::move(groups), index + 1, std::move(done));
+  });
+}
+
+std::optional<std::string> ClientInstance::find_broker_addr_by_topic(const std::string& topic) {
+  auto it = topic_route_table_.find(topic);
+  if (it == topic_route_table_.end() || it->second.broker_datas.empty()) return std::nullopt;
+  const auto& brokers = it->second.broker_datas;
+  const auto& bd = brokers[static_cast<size_t>(runtime::random_below(runtime_, brokers.size()))];
+  if (auto master = bd.address(0)) return master;
+  if (bd.broker_addrs.empty()) return std::nullopt;
+  return bd.broker_addrs[static_cast<size_t>(runtime::random_below(runtime_, bd.broker_addrs.size()))].second;
 }
 
 }  // namespace rmq::client

@@ -51,6 +51,9 @@ class ConsumerInner {
   virtual bool is_subscribe_topic_need_update(const std::string& topic) const = 0;
   virtual void update_topic_subscribe_info(const std::string& topic, const std::set<MessageQueue>& queues) = 0;
   virtual void persist_consumer_offset() = 0;
+  // doRebalance: one rebalance round of this consumer; `done` once it finished. A consumer that does not
+  // rebalance (a pull consumer) keeps the default.
+  virtual void do_rebalance(std::function<void()> done) { done(); }
 };
 
 // The producer settings a TBW102 ("default") route lookup uses.
@@ -99,6 +102,11 @@ class ClientInstance {
   // stops at the first escaping exception as the Java task does.
   void update_all_topic_routes(std::function<void()> done);
   void send_heartbeat_to_all_brokers_with_lock(std::function<void()> done);
+  // RebalanceService.wakeup(): a round now (or right after the running one), then the usual wait.
+  void rebalance_immediately();
+  uint64_t rebalance_rounds() const { return rebalance_rounds_; }
+  // findConsumerIdList's broker: a random BrokerData of the topic's cached route, its master or a random slave.
+  std::optional<std::string> find_broker_addr_by_topic(const std::string& topic);
   void clean_offline_broker(std::function<void()> done);
 
   // findBrokerAddressInPublish: the master's address of `broker_name`.
@@ -135,6 +143,10 @@ class ClientInstance {
 
  private:
   void start_scheduled_tasks();
+  void arm_rebalance_wait();
+  void run_rebalance_round();
+  void rebalance_consumers_from(std::shared_ptr<std::vector<std::string>> groups, size_t index,
+                                std::function<void()> done);
   void fetch_and_apply_route(const std::string& topic, const std::optional<DefaultRouteSource>& default_source,
                              std::function<void(RouteUpdate)> done);
   bool apply_route(const std::string& topic, protocol::TopicRouteData route);
@@ -165,6 +177,10 @@ class ClientInstance {
   std::vector<std::pair<std::string, ConsumerInner*>> consumers_;
   std::unique_ptr<producer::Producer> inner_producer_;
   uint64_t heartbeats_sent_ = 0;
+  runtime::TimerId rebalance_timer_ = runtime::kNoTimer;
+  bool rebalance_running_ = false;
+  bool rebalance_pending_ = false;
+  uint64_t rebalance_rounds_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

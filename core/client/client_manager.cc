@@ -1,5 +1,7 @@
 #include "core/client/client_manager.h"
 
+#include <algorithm>
+
 namespace rmq::client {
 
 ClientManager::~ClientManager() = default;
@@ -17,6 +19,11 @@ std::shared_ptr<ClientInstance> ClientManager::get_or_create(const ClientConfig&
 std::shared_ptr<ClientInstance> ClientManager::find(const std::string& client_id) const {
   auto it = instances_.find(client_id);
   return it == instances_.end() ? nullptr : it->second;
+}
+
+int64_t ClientManager::nano_time() {
+  last_nano_time_ = std::max(last_nano_time_ + 1, runtime_.now() * 1000);
+  return last_nano_time_;
 }
 
 void ClientManager::remove(const std::string& client_id) { instances_.erase(client_id); }

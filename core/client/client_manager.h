@@ -27,12 +27,16 @@ class ClientManager {
   // removeClientFactory. The instance lives on while someone holds it.
   void remove(const std::string& client_id);
   size_t size() const { return instances_.size(); }
+  // System.nanoTime() of this process: the runtime's clock in ns, strictly increasing from call to call (two
+  // clients started at the same virtual instant still get different "<pid>#<nanoTime>" instance names).
+  int64_t nano_time();
   runtime::Runtime& runtime() { return runtime_; }
 
  private:
   runtime::Runtime& runtime_;
   std::map<std::string, std::shared_ptr<ClientInstance>> instances_;
   int instance_index_ = 0;
+  int64_t last_nano_time_ = 0;
 };
 
 }  // namespace rmq::client

@@ -154,6 +154,7 @@ void AsyncSendChain::emit_attempt_result(const SendOutcome& outcome, int64_t lat
   event.topic = msg_.topic;
   event.attempt = attempt_;
   event.queue = client::MessageQueue{msg_.topic, broker_name, 0};
+  if (auto q = request_.ext("e")) event.queue->queue_id = std::atoi(std::string(*q).c_str());
   event.latency_ms = latency_ms;
   if (auto* r = std::get_if<SendResult>(&outcome)) {
     event.result = *r;

@@ -63,7 +63,7 @@ std::optional<ClientError> Producer::start() {
   if (Status status = check_producer_group(options_.group); !status.ok())
     return ClientError{client::JavaException::kMQClientException, status.error().code, status.error().message, {}};
   if (options_.group != client::kClientInnerProducerGroup)
-    options_.client.change_instance_name_to_pid(runtime_.now() * 1000);
+    options_.client.change_instance_name_to_pid(manager_.nano_time());
   instance_ = manager_.get_or_create(options_.client);
   instance_raw_ = instance_.get();
   if (!instance_->register_producer(options_.group, this)) {

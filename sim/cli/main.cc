@@ -1,11 +1,12 @@
 // rmqsim: the command-line tool. Subcommands arrive with the capabilities behind them; today: decode, serve,
-// produce.
+// produce, allocate.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <csignal>
 #include <iostream>
 
+#include "sim/cli/allocate_command.h"
 #include "sim/cli/decode_command.h"
 #include "sim/cli/produce_command.h"
 #include "sim/cli/serve_command.h"
@@ -82,6 +83,49 @@ void add_produce(CLI::App& app, rmq::cli::ProduceOptions& options) {
       ->capture_default_str();
 }
 
+constexpr const char* kAllocateFooter = R"(Queues: TOPIC:BROKER:IDS with IDS a comma list of N or A-B, e.g. TopicTest:broker-a:0-7 or T:b:0,2,5-6.
+Strategies (Java getName()): AVG, AVG_BY_CIRCLE, CONFIG (--config), MACHINE_ROOM (--idc; brokers "room@broker"),
+CONSISTENT_HASH (--virtual-nodes), MACHINE_ROOM_NEARBY-<inner> (room = text before the first --room-separator).
+Output, one JSON line per query (per consumer with --each, which adds "currentCid"):
+  {"result":[{"topic":"T","brokerName":"b","queueId":0},...]}      the queues, in the strategy's order
+  {"error":"IllegalArgumentException: cidAll is null or cidAll empty"}   what the Java 4.9.8 strategy throws
+--jsonl reads one query per line (standard input, or the file given) and answers each on one line:
+  {"strategy":"AVG","currentCid":"C1","cidAll":["C1","C2"],"mqAll":[{"topic":"T","brokerName":"b","queueId":0}],
+   "virtualNodes":10,"consumeridcs":["room1"],"config":[...queues],"roomSeparator":"-","consumerGroup":"G"}
+  currentCid, cidAll and mqAll null or absent are Java's null; consumeridcs and config absent are empty; fields a
+  strategy does not use are ignored. A malformed line (bad JSON, wrong types, unknown field or strategy) is
+  answered {"error":"line N: <problem>","malformed":true} and the batch goes on. Blank lines are skipped.
+Lists are passed as given; --sort sorts them first as RebalanceImpl does (queues by topic, broker, id; ids as
+Java strings).
+Exit code: 0 when every query was answered (a Java exception is an answer), 2 for bad flags, an unreadable input
+or any malformed input line.)";
+
+void add_allocate(CLI::App& app, rmq::cli::AllocateOptions& options) {
+  auto* allocate = app.add_subcommand(
+      "allocate", "Explain a rebalance: the queues a consumer gets from a Java 4.9.8 allocation strategy");
+  allocate->footer(kAllocateFooter);
+  allocate->add_option("--strategy", options.strategy, "AVG, AVG_BY_CIRCLE, CONFIG, MACHINE_ROOM, CONSISTENT_HASH or "
+                                                       "MACHINE_ROOM_NEARBY-<inner>")
+      ->capture_default_str();
+  allocate->add_option_function<std::string>(
+      "--current-cid", [&options](const std::string& cid) { options.current_cid = cid; },
+      "The consumer asking (currentCID; null unless given)");
+  allocate->add_option("--cid", options.cids, "A consumer id of cidAll (repeatable, in order)")->allow_extra_args(false);
+  allocate->add_option("--queues", options.queues, "Queues of mqAll: TOPIC:BROKER:IDS (repeatable, in order)")->allow_extra_args(false);
+  allocate->add_option("--group", options.group, "Consumer group (appears only in the log of a non-member)");
+  allocate->add_option("--virtual-nodes", options.virtual_nodes, "CONSISTENT_HASH: virtual nodes per consumer")
+      ->capture_default_str();
+  allocate->add_option("--idc", options.consumer_idcs, "MACHINE_ROOM: a room of consumeridcs (repeatable)")->allow_extra_args(false);
+  allocate->add_option("--config", options.config, "CONFIG: the configured queues, TOPIC:BROKER:IDS (repeatable)")->allow_extra_args(false);
+  allocate->add_option("--room-separator", options.room_separator,
+                       "MACHINE_ROOM_NEARBY-*: a room is the text before the first separator")
+      ->capture_default_str();
+  allocate->add_flag("--each", options.each, "Answer for every consumer of --cid instead of --current-cid");
+  allocate->add_flag("--sort", options.sort, "Sort the queues and ids as RebalanceImpl does before allocating");
+  allocate->add_flag("--jsonl", options.jsonl, "Batch: read one JSON query per line, answer one line each");
+  allocate->add_option("input", options.input, "--jsonl input file, or - for standard input")->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,6 +138,8 @@ int main(int argc, char** argv) {
   add_serve(app, serve_options);
   rmq::cli::ProduceOptions produce_options;
   add_produce(app, produce_options);
+  rmq::cli::AllocateOptions allocate_options;
+  add_allocate(app, allocate_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -111,5 +157,8 @@ int main(int argc, char** argv) {
     return rmq::cli::run_serve(serve_options, g_stop, std::cout, std::cerr);
   }
   if (app.got_subcommand("produce")) return rmq::cli::run_produce(produce_options, std::cout, std::cerr);
+  if (app.got_subcommand("allocate")) {
+    return rmq::cli::run_allocate(allocate_options, std::cin, std::cout, std::cerr);
+  }
   return 2;
 }

@@ -59,6 +59,22 @@ std::unique_ptr<producer::Producer> SimCluster::make_producer(producer::Producer
   return std::make_unique<producer::Producer>(sim_->host(host), client_manager(host), std::move(options));
 }
 
+consumer::PushConsumerOptions SimCluster::consumer_options(const std::string& group, const std::string& topic,
+                                                          const std::string& expression,
+                                                          const std::string& host) const {
+  consumer::PushConsumerOptions options;
+  options.group = group;
+  options.subscription[topic] = expression;
+  options.client.namesrv_addrs = {name_server_address()};
+  options.client.client_ip = host;
+  return options;
+}
+
+std::unique_ptr<consumer::PushConsumer> SimCluster::make_consumer(consumer::PushConsumerOptions options,
+                                                                  const std::string& host) {
+  return std::make_unique<consumer::PushConsumer>(sim_->host(host), client_manager(host), std::move(options));
+}
+
 bool SimCluster::run_until(const std::function<bool()>& done, int64_t limit_ms) {
   sim_->run_until(done, sim_->now() + runtime::millis(limit_ms));
   return done();

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "core/client/client_manager.h"
+#include "core/consumer/push_consumer.h"
+#include "core/consumer/rebalance.h"
 #include "core/producer/producer.h"
 #include "fake_broker/broker.h"
 #include "fake_nameserver/name_server.h"
@@ -58,6 +60,13 @@ class SimCluster {
   producer::ProducerOptions producer_options(const std::string& group, const std::string& host = kClientHost) const;
   std::unique_ptr<producer::Producer> make_producer(producer::ProducerOptions options,
                                                     const std::string& host = kClientHost);
+
+  // PushConsumerOptions for `group` subscribing `topic` with `expression`, from `host`.
+  consumer::PushConsumerOptions consumer_options(const std::string& group, const std::string& topic,
+                                                 const std::string& expression = "*",
+                                                 const std::string& host = kClientHost) const;
+  std::unique_ptr<consumer::PushConsumer> make_consumer(consumer::PushConsumerOptions options,
+                                                        const std::string& host = kClientHost);
 
   // Drives virtual time: until `done()` or `limit_ms` of virtual time passed. Returns done().
   bool run_until(const std::function<bool()>& done, int64_t limit_ms);
