@@ -74,7 +74,7 @@ std::optional<ClientError> PushConsumer::start() {
   } else {
     offset_file_ = options_.local_offset_file ? options_.local_offset_file() : make_memory_offset_file();
     offset_store_ = std::make_unique<LocalFileOffsetStore>(*offset_file_, options_.offset_store_dir,
-                                                           instance_->client_id(), options_.group);
+                                                           instance_->client_id(), options_.group, &runtime_);
   }
   offset_store_->load();
   consume_service_ = make_consume_service();

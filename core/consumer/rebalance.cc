@@ -5,7 +5,7 @@
 #include "core/common/java_compat.h"
 #include "core/consumer/consume_service.h"
 #include "core/consumer/push_consumer.h"
-#include "core/producer/topic_publish_info.h"
+#include "core/consumer/allocate/java_order.h"
 
 namespace rmq::consumer {
 
@@ -72,9 +72,8 @@ void Rebalance::rebalance_by_topic(const std::string& topic, std::function<void(
     if (alive.expired()) return;
     auto queues = topic_subscribe_info_.find(topic);
     if (queues == topic_subscribe_info_.end() || !cids) return done();  // logged by Java; nothing changes
-    std::vector<client::MessageQueue> mq_all(queues->second.begin(), queues->second.end());  // sorted
-    std::sort(cids->begin(), cids->end(),
-              [](const std::string& a, const std::string& b) { return producer::java_string_compare(a, b) < 0; });
+    std::vector<client::MessageQueue> mq_all(queues->second.begin(), queues->second.end());
+    sort_for_allocation(mq_all, *cids);
     allocate_and_update(topic, std::move(mq_all), std::move(*cids), std::move(done));
   };
   auto ask = [this, alive, with_cids](const std::string& addr) mutable {

@@ -1,5 +1,5 @@
 // rmqsim: the command-line tool. Subcommands arrive with the capabilities behind them; today: decode, serve,
-// produce, allocate.
+// produce, consume, allocate.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "sim/cli/allocate_command.h"
+#include "sim/cli/consume_command.h"
 #include "sim/cli/decode_command.h"
 #include "sim/cli/produce_command.h"
 #include "sim/cli/serve_command.h"
@@ -83,7 +84,50 @@ void add_produce(CLI::App& app, rmq::cli::ProduceOptions& options) {
       ->capture_default_str();
 }
 
-constexpr const char* kAllocateFooter = R"(Queues: TOPIC:BROKER:IDS with IDS a comma list of N or A-B, e.g. TopicTest:broker-a:0-7 or T:b:0,2,5-6.
+constexpr const char* kConsumeFooter = R"(Output: one JSON line per message delivered to the listener, in delivery order:
+  {"msgId":"...","topic":"T","brokerName":"broker-0","queueId":1,"queueOffset":7,"tags":"TagA","keys":"K1","body":"..."}
+msgId is the producer's UNIQ_KEY, else the offset msgId (Java's MessageClientExt.getMsgId()); topic is the original
+topic also for a redelivery through %RETRY%<group>; tags and keys are null when absent; body is UTF-8 text, a byte
+that is not well-formed UTF-8 written as \xNN.
+Every printed message is answered CONSUME_SUCCESS, except that a message whose KEYS holds a key of
+--reconsume-later-keys is answered RECONSUME_LATER when it first arrives (reconsumeTimes 0): it is sent back to
+%RETRY%<group> and printed again when redelivered.
+The run ends after --count lines, after --idle-exit-ms without a new line, or on SIGINT/SIGTERM (with neither
+limit, only a signal ends it). Messages delivered past the count or during the shutdown are neither printed nor
+answered: they stay uncommitted, and the next consumer of the group gets them. The shutdown persists the offsets
+and unregisters the client.
+--strategy: AVG, AVG_BY_CIRCLE, CONSISTENT_HASH, MACHINE_ROOM_NEARBY-<one of these> (CONFIG and MACHINE_ROOM need
+parameters this command does not take).
+Exit code: 0 on a clean finish, 1 when the consumer failed to start, 2 for bad flags.)";
+
+void add_consume(CLI::App& app, rmq::cli::ConsumeOptions& options) {
+  auto* consume = app.add_subcommand(
+      "consume", "Consume with the rmqsim push consumer core (clustering) over TCP from a nameserver (rmqsim serve or "
+                 "a real one)");
+  consume->footer(kConsumeFooter);
+  consume->add_option("--namesrv", options.namesrv, "Nameserver address HOST:PORT, several separated by ';'")
+      ->required();
+  consume->add_option("--group", options.group, "Consumer group")->required();
+  consume->add_option("--topic", options.topic, "Topic to subscribe to")->required();
+  consume->add_option("--tags", options.tags, "Subscription expression: *, TagA, TagA || TagB")
+      ->capture_default_str();
+  consume->add_option("--strategy", options.strategy, "Queue allocation strategy, by Java getName()")
+      ->capture_default_str();
+  consume->add_option("--from", options.from, "Where a group without a stored offset starts: first or last")
+      ->capture_default_str();
+  consume->add_option_function<int64_t>(
+      "--count", [&options](const int64_t& n) { options.count = n; },
+      "Exit after this many messages (no limit unless given)");
+  consume->add_option_function<int64_t>(
+      "--idle-exit-ms", [&options](const int64_t& ms) { options.idle_exit_ms = ms; },
+      "Exit after this long without a new message (never unless given)");
+  consume->add_option("--pull-batch-size", options.pull_batch_size, "pullBatchSize")->capture_default_str();
+  consume->add_option("--reconsume-later-keys", options.reconsume_later_keys,
+                      "K1,K2,...: a message with one of these keys is answered RECONSUME_LATER when it first arrives");
+  consume->add_option("--client-ip", options.client_ip, "Client IPv4 address (client id)")->capture_default_str();
+}
+
+constexpr const char* kAllocateFooter = R"(Queues: TOPIC:BROKER:IDS, IDS a comma list of N or A-B: TopicTest:broker-a:0-7, T:b:0,2,5-6.
 Strategies (Java getName()): AVG, AVG_BY_CIRCLE, CONFIG (--config), MACHINE_ROOM (--idc; brokers "room@broker"),
 CONSISTENT_HASH (--virtual-nodes), MACHINE_ROOM_NEARBY-<inner> (room = text before the first --room-separator).
 Output, one JSON line per query (per consumer with --each, which adds "currentCid"):
@@ -110,13 +154,17 @@ void add_allocate(CLI::App& app, rmq::cli::AllocateOptions& options) {
   allocate->add_option_function<std::string>(
       "--current-cid", [&options](const std::string& cid) { options.current_cid = cid; },
       "The consumer asking (currentCID; null unless given)");
-  allocate->add_option("--cid", options.cids, "A consumer id of cidAll (repeatable, in order)")->allow_extra_args(false);
-  allocate->add_option("--queues", options.queues, "Queues of mqAll: TOPIC:BROKER:IDS (repeatable, in order)")->allow_extra_args(false);
+  allocate->add_option("--cid", options.cids, "A consumer id of cidAll (repeatable, in order)")
+      ->allow_extra_args(false);
+  allocate->add_option("--queues", options.queues, "Queues of mqAll: TOPIC:BROKER:IDS (repeatable, in order)")
+      ->allow_extra_args(false);
   allocate->add_option("--group", options.group, "Consumer group (appears only in the log of a non-member)");
   allocate->add_option("--virtual-nodes", options.virtual_nodes, "CONSISTENT_HASH: virtual nodes per consumer")
       ->capture_default_str();
-  allocate->add_option("--idc", options.consumer_idcs, "MACHINE_ROOM: a room of consumeridcs (repeatable)")->allow_extra_args(false);
-  allocate->add_option("--config", options.config, "CONFIG: the configured queues, TOPIC:BROKER:IDS (repeatable)")->allow_extra_args(false);
+  allocate->add_option("--idc", options.consumer_idcs, "MACHINE_ROOM: a room of consumeridcs (repeatable)")
+      ->allow_extra_args(false);
+  allocate->add_option("--config", options.config, "CONFIG: the configured queues, TOPIC:BROKER:IDS (repeatable)")
+      ->allow_extra_args(false);
   allocate->add_option("--room-separator", options.room_separator,
                        "MACHINE_ROOM_NEARBY-*: a room is the text before the first separator")
       ->capture_default_str();
@@ -138,6 +186,8 @@ int main(int argc, char** argv) {
   add_serve(app, serve_options);
   rmq::cli::ProduceOptions produce_options;
   add_produce(app, produce_options);
+  rmq::cli::ConsumeOptions consume_options;
+  add_consume(app, consume_options);
   rmq::cli::AllocateOptions allocate_options;
   add_allocate(app, allocate_options);
   try {
@@ -157,6 +207,11 @@ int main(int argc, char** argv) {
     return rmq::cli::run_serve(serve_options, g_stop, std::cout, std::cerr);
   }
   if (app.got_subcommand("produce")) return rmq::cli::run_produce(produce_options, std::cout, std::cerr);
+  if (app.got_subcommand("consume")) {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    return rmq::cli::run_consume(consume_options, g_stop, std::cout, std::cerr);
+  }
   if (app.got_subcommand("allocate")) {
     return rmq::cli::run_allocate(allocate_options, std::cin, std::cout, std::cerr);
   }

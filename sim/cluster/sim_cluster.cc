@@ -25,6 +25,7 @@ SimCluster::SimCluster(ClusterOptions options) : options_(std::move(options)) {
       config.write_queue_nums = topic.queues;
       broker_options.topics.push_back(config);
     }
+    if (options_.customize_broker) options_.customize_broker(i, broker_options);
     auto broker = std::make_unique<fake::FakeBroker>(sim_->host(broker_host(i)), std::move(broker_options));
     Status ok = broker->start(broker_address(i));
     assert(ok.ok());

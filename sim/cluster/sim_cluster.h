@@ -35,6 +35,8 @@ struct ClusterOptions {
   std::vector<ClusterTopic> topics = {{"TopicTest", 4}};
   bool auto_create_topic = true;
   NetworkOptions network;  // latency and faults of the simulated network
+  // Adjusts each broker's options before it starts (index, options).
+  std::function<void(int, fake::BrokerOptions&)> customize_broker;
 };
 
 class SimCluster {

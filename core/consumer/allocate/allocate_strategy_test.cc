@@ -218,9 +218,12 @@ TEST(AllocateConsistentHash, JavaTestArguments) {
   EXPECT_EQ(s.virtual_node_count(), 10);
   EXPECT_EQ(s.name(), "CONSISTENT_HASH");
   EXPECT_TRUE(ok(s.allocate("", "2147483647", ch_queues(6), cids("CID-", 2))).empty());
-  EXPECT_EQ(error_of(s.allocate("", "", ch_queues(6), cids("CID-", 2))), "IllegalArgumentException: currentCID is empty");
-  EXPECT_EQ(error_of(s.allocate("", "0", {}, cids("CID-", 2))), "IllegalArgumentException: mqAll is null or mqAll empty");
-  EXPECT_EQ(error_of(s.allocate("", "0", ch_queues(6), {})), "IllegalArgumentException: cidAll is null or cidAll empty");
+  EXPECT_EQ(error_of(s.allocate("", "", ch_queues(6), cids("CID-", 2))),
+            "IllegalArgumentException: currentCID is empty");
+  EXPECT_EQ(error_of(s.allocate("", "0", {}, cids("CID-", 2))),
+            "IllegalArgumentException: mqAll is null or mqAll empty");
+  EXPECT_EQ(error_of(s.allocate("", "0", ch_queues(6), {})),
+            "IllegalArgumentException: cidAll is null or cidAll empty");
   EXPECT_EQ(allocate_error_text(*AllocateConsistentHash::check_virtual_node_count(-1)),
             "IllegalArgumentException: illegal virtualNodeCnt :-1");
   EXPECT_FALSE(AllocateConsistentHash::check_virtual_node_count(0));
@@ -246,7 +249,8 @@ TEST(AllocateConsistentHash, RoutesToTheFirstVirtualNodeAtOrAfterTheQueueHashWra
   EXPECT_EQ(ring.front(), (std::pair<int64_t, std::string>{1110034835, "CID-1"}));
   EXPECT_EQ(ring.back(), (std::pair<int64_t, std::string>{2684780223, "CID-0"}));
   const char* owners[] = {"CID-0", "CID-1", "CID-1", "CID-0", "CID-1", "CID-0"};
-  for (int q = 0; q < 6; ++q) EXPECT_EQ(*router.route(client::to_string(ch_queues(6)[static_cast<size_t>(q)])), owners[q]);
+  const auto mqs = ch_queues(6);
+  for (size_t q = 0; q < mqs.size(); ++q) EXPECT_EQ(*router.route(client::to_string(mqs[q])), owners[q]);
 }
 
 TEST(AllocateConsistentHash, ZeroVirtualNodesAllocatesNothing) {
