@@ -132,6 +132,8 @@ void FakeBroker::Impl::install_handlers() {
   bind(rc::kUnregisterClient, &Impl::handle_unregister);
   bind(rc::kGetConsumerListByGroup, &Impl::handle_consumer_list);
   bind(rc::kConsumerSendMsgBack, &Impl::handle_send_back);
+  bind(rc::kLockBatchMq, &Impl::handle_lock_batch);
+  bind(rc::kUnlockBatchMq, &Impl::handle_unlock_batch);
   bind(rc::kUpdateAndCreateTopic, &Impl::handle_create_topic);
   // Not through on_request: no faults and no request count for them, as before; only the log line is added.
   d.set_default_handler([this](const RequestContext& ctx, RemotingCommand request, Responder) {

@@ -12,7 +12,8 @@
 // - Deliberate deviation: a suspended pull that times out is answered exactly suspendTimeoutMillis after it was
 //   suspended (the real broker answers at its next 5 s tick), and a delayed message is delivered exactly at its
 //   delay (the real one polls every 100 ms).
-// - Not modelled: transactions, batch sends (320), SQL92 filters, 12/33/41/42/46, client channel expiry.
+// - Queue locks for orderly consumers (41/42) as RebalanceLockManager (60 s lease).
+// - Not modelled: transactions, batch sends (320), SQL92 filters, 12/33/46, client channel expiry.
 #pragma once
 
 #include <cstdint>

@@ -15,6 +15,7 @@
 #include "core/remoting/remoting_server.h"
 #include "fake_broker/broker.h"
 #include "fake_broker/consumer_manager.h"
+#include "fake_broker/rebalance_lock.h"
 #include "fake_broker/message_store.h"
 #include "fake_broker/topic_config.h"
 
@@ -117,6 +118,8 @@ struct FakeBroker::Impl {
   void handle_heartbeat(const RequestContext& ctx, RemotingCommand request, Responder respond);
   void handle_unregister(const RequestContext& ctx, RemotingCommand request, Responder respond);
   void handle_consumer_list(const RequestContext& ctx, RemotingCommand request, Responder respond);
+  void handle_lock_batch(const RequestContext& ctx, RemotingCommand request, Responder respond);
+  void handle_unlock_batch(const RequestContext& ctx, RemotingCommand request, Responder respond);
   void notify_group(const GroupNotice& notice);
 
   // send_back.cc
@@ -153,6 +156,7 @@ struct FakeBroker::Impl {
   TopicConfigTable topics;
   MessageStore store;
   ConsumerManager consumers;
+  RebalanceLockManager locks;
   std::map<std::string, std::map<int32_t, int64_t>> offsets;  // "topic@group" -> queue -> offset
   BrokerFaults faults;
   BrokerStats stats;

@@ -17,6 +17,7 @@
 #include "core/common/hex.h"
 #include "core/remoting/frame_codec.h"
 #include "fake_broker/broker.h"
+#include "fake_broker/rebalance_lock.h"
 #include "sim/remoting_harness.h"
 #include "testutil/capture_replay.h"
 #include "testutil/corpus.h"
@@ -29,6 +30,7 @@ using remoting::RemotingCommand;
 enum class Path {
   kExact,        // implemented: the captured answer, field by field and header bytes
   kUnsupported,  // not implemented: code 3 " request type <code> not supported"
+  kJsonErrorText,  // implemented; the real remark is fastjson's parser message, the fake's a generic one
   kEmptyQueue,   // implemented, but reads what a 320 batch stored; the fake rejected the batch (kUnsupported), so
                  // the answer is the real broker's for an empty queue (pull_empty_queue_0 of broker-pull.jsonl)
 };
@@ -38,12 +40,13 @@ const char* path_name(Path p) {
     case Path::kExact: return "exact";
     case Path::kUnsupported: return "code 3";
     case Path::kEmptyQueue: return "empty-queue answer (batch not stored)";
+    case Path::kJsonErrorText: return "exact but fastjson's message";
   }
   return "?";
 }
 
 // The request codes of broker-extra.jsonl that FakeBroker has no processor for (broker.cc install_handlers).
-const std::set<int32_t> kUnsupportedCodes = {320, 33, 12, 41, 42, 46};
+const std::set<int32_t> kUnsupportedCodes = {320, 33, 12, 46};
 
 // Every line of broker-extra.jsonl (the same names in both serializations) and the path it takes.
 const std::map<std::string, Path> kExchanges = {
@@ -60,13 +63,13 @@ const std::map<std::string, Path> kExchanges = {
     {"query_12_by_key", Path::kUnsupported},            // 12 QUERY_MESSAGE
     {"query_12_unique_key", Path::kUnsupported},
     {"query_12_no_match", Path::kUnsupported},
-    {"lock_41_client1", Path::kUnsupported},            // 41 LOCK_BATCH_MQ
-    {"lock_41_client2_conflict", Path::kUnsupported},
-    {"lock_41_client1_again", Path::kUnsupported},
-    {"unlock_42_client1", Path::kUnsupported},          // 42 UNLOCK_BATCH_MQ
-    {"lock_41_client2_after_unlock", Path::kUnsupported},
-    {"unlock_42_not_owner", Path::kUnsupported},
-    {"lock_41_invalid_body", Path::kUnsupported},
+    {"lock_41_client1", Path::kExact},            // 41 LOCK_BATCH_MQ
+    {"lock_41_client2_conflict", Path::kExact},
+    {"lock_41_client1_again", Path::kExact},
+    {"unlock_42_client1", Path::kExact},          // 42 UNLOCK_BATCH_MQ
+    {"lock_41_client2_after_unlock", Path::kExact},
+    {"unlock_42_not_owner", Path::kExact},
+    {"lock_41_invalid_body", Path::kJsonErrorText},
     {"check_client_config_46", Path::kUnsupported},     // 46 CHECK_CLIENT_CONFIG
     {"check_client_config_46_sql92", Path::kUnsupported},
 };
@@ -107,6 +110,9 @@ Bytes expected_answer(Path path, const boost::json::object& line, const Remoting
         c.remark = " request type " + std::to_string(request.code) + " not supported";
       });
     case Path::kEmptyQueue: return captured_answer("broker-pull.jsonl", "pull_empty_queue_0", serialize, same_opaque);
+    case Path::kJsonErrorText:
+      return captured_answer("broker-extra.jsonl", testutil::string_field(line, "name"), serialize,
+                             [&](RemotingCommand& c) { c.remark = kLockBodyJsonError; });
   }
   return {};
 }

@@ -307,7 +307,21 @@ TEST_F(ConsumerApiSim, SendBackStoresIntoTheRetryTopic) {
   EXPECT_TRUE(cluster_->broker(0).has_topic("%RETRY%CG"));
 }
 
+// LOCK_BATCH_MQ: the queues this client now holds; a queue another client holds is left out.
+TEST_F(ConsumerApiSim, LockBatchReturnsTheQueuesNowHeld) {
+  auto locked = wait<ApiOutcome<std::set<MessageQueue>>>([&](auto d) {
+    api_->lock_batch_mq(SimCluster::broker_address(0), kGroup, {mq(0), mq(1)}, 1000, d);
+  });
+  ASSERT_TRUE(std::holds_alternative<std::set<MessageQueue>>(locked));
+  EXPECT_EQ(std::get<std::set<MessageQueue>>(locked), (std::set<MessageQueue>{mq(0), mq(1)}));
+}
+
+// A broker without the processor answers 3: an MQBrokerException.
 TEST_F(ConsumerApiSim, LockBatchOnABrokerWithoutItIsMQBrokerException) {
+  cluster_->broker(0).server().dispatcher().register_handler(
+      41, [](const remoting::RequestContext&, remoting::RemotingCommand request, remoting::Responder respond) {
+        respond(remoting::make_response(request, 3, " request type 41 not supported"));
+      });
   auto locked = wait<ApiOutcome<std::set<MessageQueue>>>([&](auto d) {
     api_->lock_batch_mq(SimCluster::broker_address(0), kGroup, {mq(0)}, 1000, d);
   });

@@ -149,5 +149,104 @@ TEST_F(ConsumerSim, ShutdownPersistsOffsetsAndUnregisters) {
   EXPECT_EQ(committed, 10);
 }
 
+TEST_F(ConsumerSim, BroadcastingDeliversEverythingToEveryMember) {
+  auto ids = produce(12);
+  std::multiset<std::string> a, b;
+  auto options_a = cluster_->consumer_options("CG_B", "TopicTest", "*", "10.0.1.1");
+  auto options_b = cluster_->consumer_options("CG_B", "TopicTest", "*", "10.0.1.2");
+  for (auto* o : {&options_a, &options_b}) {
+    o->message_model = protocol::MessageModel::kBroadcasting;
+    o->consume_from_where = protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
+  }
+  auto ca = start_consumer(options_a, "10.0.1.1", &a);
+  auto cb = start_consumer(options_b, "10.0.1.2", &b);
+  ASSERT_TRUE(cluster_->run_until([&] { return a.size() >= ids.size() && b.size() >= ids.size(); }, 60'000));
+  for (const auto& id : ids) {
+    EXPECT_EQ(a.count(id), 1u);
+    EXPECT_EQ(b.count(id), 1u);
+  }
+  EXPECT_EQ(ca->rebalance().process_queue_table().size(), 8u) << "every queue, no retry topic";
+  cluster_->run_for(6000);  // persistAll writes the local offsets
+  auto offsets = ca->offset_store()->clone_offset_table("TopicTest");
+  int64_t sum = 0;
+  for (const auto& [mq, offset] : offsets) sum += offset;
+  EXPECT_EQ(sum, 12);
+}
+
+TEST_F(ConsumerSim, OrderlyConsumerKeepsQueueOrderAndRetriesASuspendedBatch) {
+  auto ids = produce(24);
+  std::map<client::MessageQueue, std::vector<int64_t>> order;
+  std::set<std::string> suspended_once;
+  int64_t first_suspend_ms = -1, redelivered_ms = -1;
+  std::string suspended_id;
+  auto options = cluster_->consumer_options("CG_O", "TopicTest");
+  options.consume_from_where = protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
+  auto c = cluster_->make_consumer(options);
+  c->register_listener(consumer::OrderlyListener([&](const std::vector<MessageExt>& msgs, consumer::ConsumeOrderlyContext&,
+                                                     std::function<void(consumer::ConsumeOrderlyStatus)> done) {
+    const auto& m = msgs[0];
+    if (suspended_id.empty()) {
+      suspended_id = m.msg_id();
+      first_suspend_ms = cluster_->now_ms();
+      return done(consumer::ConsumeOrderlyStatus::kSuspendCurrentQueueAMoment);
+    }
+    if (m.msg_id() == suspended_id && redelivered_ms < 0) redelivered_ms = cluster_->now_ms();
+    order[m.queue()].push_back(m.queue_offset());
+    done(consumer::ConsumeOrderlyStatus::kSuccess);
+  }));
+  ASSERT_FALSE(c->start().has_value());
+  ASSERT_TRUE(cluster_->run_until(
+      [&] {
+        size_t n = 0;
+        for (const auto& [mq, offsets] : order) n += offsets.size();
+        return n >= ids.size();
+      },
+      120'000));
+  for (const auto& [mq, offsets] : order) {
+    for (size_t i = 1; i < offsets.size(); ++i) EXPECT_EQ(offsets[i], offsets[i - 1] + 1) << client::to_string(mq);
+  }
+  EXPECT_EQ(redelivered_ms - first_suspend_ms, 1000) << "suspendCurrentQueueTimeMillis";
+}
+
+TEST_F(ConsumerSim, OffsetIllegalDropsTheQueueThenResumesFromTheBrokersOffset) {
+  auto ids = produce(8);
+  std::multiset<std::string> received;
+  // A stored offset past the end of every queue: the broker answers the first pulls with an offset it accepts.
+  {
+    auto probe = cluster_->make_consumer(cluster_->consumer_options("CG_X", "TopicTest"), "10.0.1.9");
+    probe->register_listener(consumer::ConcurrentlyListener(
+        [](const std::vector<MessageExt>&, ConsumeConcurrentlyContext&, std::function<void(ConsumeConcurrentlyStatus)>) {}));
+    ASSERT_FALSE(probe->start().has_value());
+    cluster_->run_for(100);
+    for (int b = 0; b < 2; ++b)
+      for (int q = 0; q < 4; ++q) {
+        client::MessageQueue mq{"TopicTest", SimCluster::broker_name(b), q};
+        probe->offset_store()->update_offset(mq, 1000, false);
+        probe->offset_store()->persist(mq);
+      }
+    cluster_->run_for(100);
+    bool down = false;
+    probe->shutdown([&] { down = true; });
+    ASSERT_TRUE(cluster_->run_until([&] { return down; }, 30'000));
+  }
+  std::vector<std::string> statuses;
+  auto c = cluster_->make_consumer(cluster_->consumer_options("CG_X", "TopicTest"));
+  c->set_observer([&](const consumer::ConsumerEvent& e) {
+    if (e.type == consumer::ConsumerEventType::kPullResult && e.queue.topic == "TopicTest") statuses.push_back(e.status);
+  });
+  c->register_listener(consumer::ConcurrentlyListener(
+      [&](const std::vector<MessageExt>& msgs, ConsumeConcurrentlyContext&,
+          std::function<void(ConsumeConcurrentlyStatus)> done) {
+        for (const auto& m : msgs) received.insert(m.msg_id());
+        done(ConsumeConcurrentlyStatus::kConsumeSuccess);
+      }));
+  ASSERT_FALSE(c->start().has_value());
+  cluster_->run_for(60'000);
+  EXPECT_NE(std::find(statuses.begin(), statuses.end(), "OFFSET_ILLEGAL"), statuses.end());
+  EXPECT_EQ(received.size(), 0u) << "the broker's corrected offset is the queue's end: nothing is redelivered";
+  auto more = produce(4);
+  ASSERT_TRUE(cluster_->run_until([&] { return received.size() >= more.size(); }, 60'000));
+}
+
 }  // namespace
 }  // namespace rmq::sim
