@@ -88,11 +88,31 @@ std::optional<ClientError> PushConsumer::start() {
   }
   if (auto error = instance_->start()) return error;
   state_ = ServiceState::kRunning;
-  for (const auto& [topic, sub] : rebalance_->subscription_inner())
-    instance_->update_topic_route(topic, std::nullopt, [](client::RouteUpdate) {});
-  instance_->send_heartbeat_to_all_brokers_with_lock([] {});
-  instance_->rebalance_immediately();
+  // What Java's start() does on the caller's thread once RUNNING, in order: the routes of every subscribed topic,
+  // a heartbeat (so the brokers know this member before its first rebalance), then a rebalance at once.
+  auto topics = std::make_shared<std::vector<std::string>>(subscribed_topics());
+  std::weak_ptr<int> alive = alive_;
+  update_routes_from(std::move(topics), 0, [this, alive] {
+    if (alive.expired() || state_ != ServiceState::kRunning) return;
+    instance_->send_heartbeat_to_all_brokers_with_lock([this, alive] {
+      if (alive.expired() || state_ != ServiceState::kRunning) return;
+      instance_->rebalance_immediately();
+    });
+  });
   return std::nullopt;
+}
+
+void PushConsumer::update_routes_from(std::shared_ptr<std::vector<std::string>> topics, size_t index,
+                                      std::function<void()> done) {
+  if (index >= topics->size()) return done();
+  std::string topic = (*topics)[index];
+  std::weak_ptr<int> alive = alive_;
+  instance_->update_topic_route(topic, std::nullopt,
+                                [this, alive, topics = std::move(topics), index, done = std::move(done)](
+                                    client::RouteUpdate) mutable {
+                                  if (alive.expired()) return;
+                                  update_routes_from(std::move(topics), index + 1, std::move(done));
+                                });
 }
 
 void PushConsumer::shutdown(std::function<void()> done) {

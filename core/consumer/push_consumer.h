@@ -112,6 +112,7 @@ class PushConsumer : public client::ConsumerInner {
   void on_offset_illegal(std::shared_ptr<PullRequest> request, const PullResult& result);
   int64_t pull_from_which_node(const client::MessageQueue& mq) const;
   void finish_shutdown(std::function<void()> done);
+  void update_routes_from(std::shared_ptr<std::vector<std::string>> topics, size_t index, std::function<void()> done);
 
   runtime::Runtime& runtime_;
   client::ClientManager& manager_;
