@@ -65,8 +65,9 @@ async function main() {
     try {
       const result = await producer.send(msg);
       if (result.sendStatus === 'SEND_OK') {
-        messages.push({ index: i, msgId: String(result.msgId).toUpperCase(), brokerName: result.messageQueue.brokerName,
-          queueId: Number(result.messageQueue.queueId), queueOffset: Number(result.queueOffset), tags: args.tags, keys, body });
+        messages.push({ index: i, msgId: String(result.msgId).toUpperCase(),
+          brokerName: result.messageQueue.brokerName, queueId: Number(result.messageQueue.queueId),
+          queueOffset: Number(result.queueOffset), tags: args.tags, keys, body });
       } else {
         failures[result.sendStatus] = (failures[result.sendStatus] || 0) + 1;
       }

@@ -139,6 +139,7 @@ for n in "${per_broker[@]}"; do
   [ "$n" -gt 0 ] || { echo "FAIL: a broker stored nothing (messages_stored: $stored)" >&2; status=1; }
 done
 [ "${#per_broker[@]}" -eq 2 ] || { echo "FAIL: expected stats of 2 brokers, got: $stored" >&2; status=1; }
-[ "$total_stored" -eq "$count" ] || { echo "FAIL: the brokers stored $total_stored messages, not $count" >&2; status=1; }
+[ "$total_stored" -eq "$count" ] || {
+  echo "FAIL: the brokers stored $total_stored messages, not $count" >&2; status=1; }
 [ "$status" -eq 0 ] && echo "PASS" || echo "FAIL (exit $status)"
 exit "$status"

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -97,7 +98,6 @@ struct RunState {
   std::optional<int64_t> count;
   std::set<std::string> reconsume_later_keys;
   int64_t printed = 0;
-  int64_t unanswered = 0;  // listener calls left unanswered (the run was ending)
   bool closing = false;    // set by the caller once it decided to end: no more lines, no more answers
   std::chrono::steady_clock::time_point last_line = std::chrono::steady_clock::now();
 
@@ -125,12 +125,9 @@ void on_messages(const std::shared_ptr<RunState>& state, const std::vector<Messa
       // reconsumeTimes >= 1.
       if (msg.reconsume_times() == 0 && has_listed_key(msg, state->reconsume_later_keys)) later = true;
     }
-    if (!all_printed) {
-      ++state->unanswered;
-      state->changed.notify_all();
-      return;  // `done` dropped: the messages stay in their ProcessQueue, their offsets uncommitted
-    }
     state->changed.notify_all();
+    // Left unanswered (`done` dropped): the messages stay in their ProcessQueue, their offsets uncommitted.
+    if (!all_printed) return;
   }
   done(later ? ConsumeConcurrentlyStatus::kReconsumeLater : ConsumeConcurrentlyStatus::kConsumeSuccess);
 }
@@ -198,8 +195,13 @@ Result<consumer::PushConsumerOptions> consumer_options_from(const ConsumeOptions
   }
   auto strategy = consumer::make_allocate_strategy(options.strategy, consumer::AllocateParams{});
   if (!strategy.ok()) {
+    // The names make_allocate_strategy knows, less the ones refused below.
     std::string known;
-    for (const auto& name : consumer::allocate_strategy_names()) known += (known.empty() ? "" : ", ") + name;
+    for (std::string name : consumer::allocate_strategy_names()) {
+      if (name == "CONFIG" || name == "MACHINE_ROOM") continue;
+      if (name.starts_with("MACHINE_ROOM_NEARBY-")) name = "MACHINE_ROOM_NEARBY-<one of these>";
+      known += (known.empty() ? "" : ", ") + name;
+    }
     return flag_error("--strategy", quoted_if_empty(options.strategy), "unknown strategy; expected one of " + known);
   }
   // Their parameters (the queue list, the consumer's rooms) are not flags here: without them they allocate
@@ -207,8 +209,9 @@ Result<consumer::PushConsumerOptions> consumer_options_from(const ConsumeOptions
   auto inner = innermost_strategy(options.strategy);
   if (inner == "CONFIG" || inner == "MACHINE_ROOM") {
     return flag_error("--strategy", options.strategy,
-                      std::string(inner) + " needs parameters rmqsim consume does not take (it would get no queues); "
-                                           "use AVG, AVG_BY_CIRCLE, CONSISTENT_HASH or MACHINE_ROOM_NEARBY-<one of them>");
+                      std::string(inner) +
+                          " needs parameters rmqsim consume does not take (it would get no queues); use AVG, "
+                          "AVG_BY_CIRCLE, CONSISTENT_HASH or MACHINE_ROOM_NEARBY-<one of them>");
   }
   if (options.from == "first") {
     c.consume_from_where = protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
@@ -283,7 +286,9 @@ int run_consume(const ConsumeOptions& options, const std::atomic<bool>& stop, st
       auto now = std::chrono::steady_clock::now();
       if (options.idle_exit_ms && now - state->last_line >= std::chrono::milliseconds(*options.idle_exit_ms)) break;
       auto wake = now + kPoll;
-      if (options.idle_exit_ms) wake = std::min(wake, state->last_line + std::chrono::milliseconds(*options.idle_exit_ms));
+      if (options.idle_exit_ms) {
+        wake = std::min(wake, state->last_line + std::chrono::milliseconds(*options.idle_exit_ms));
+      }
       state->changed.wait_until(lock, wake);
     }
     state->closing = true;

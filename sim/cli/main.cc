@@ -84,7 +84,7 @@ void add_produce(CLI::App& app, rmq::cli::ProduceOptions& options) {
       ->capture_default_str();
 }
 
-constexpr const char* kConsumeFooter = R"(Output: one JSON line per message delivered to the listener, in delivery order:
+constexpr const char* kConsumeFooter = R"(Output: one JSON line per message delivered to the listener, in order:
   {"msgId":"...","topic":"T","brokerName":"broker-0","queueId":1,"queueOffset":7,"tags":"TagA","keys":"K1","body":"..."}
 msgId is the producer's UNIQ_KEY, else the offset msgId (Java's MessageClientExt.getMsgId()); topic is the original
 topic also for a redelivery through %RETRY%<group>; tags and keys are null when absent; body is UTF-8 text, a byte
@@ -98,7 +98,10 @@ answered: they stay uncommitted, and the next consumer of the group gets them. T
 and unregisters the client.
 --strategy: AVG, AVG_BY_CIRCLE, CONSISTENT_HASH, MACHINE_ROOM_NEARBY-<one of these> (CONFIG and MACHINE_ROOM need
 parameters this command does not take).
-Exit code: 0 on a clean finish, 1 when the consumer failed to start, 2 for bad flags.)";
+--from applies to a group with no stored offset. As with Java, --from last still reads a young queue from 0: a 4.9.8
+broker answers offset 0 for a new group while the queue's first message is in memory.
+Exit code: 0 on a clean finish, 1 when the consumer failed to start (or its shutdown hung for 60 s), 2 for bad
+flags.)";
 
 void add_consume(CLI::App& app, rmq::cli::ConsumeOptions& options) {
   auto* consume = app.add_subcommand(
