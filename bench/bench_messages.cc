@@ -1,5 +1,8 @@
 #include "bench/bench_messages.h"
 
+#include <chrono>
+#include <cstdlib>
+
 #include "core/protocol/message_properties.h"
 #include "core/protocol/pull_headers.h"
 #include "core/protocol/request_code.h"
@@ -59,5 +62,16 @@ RemotingCommand pull_response_32(SerializeType type) {
 }
 
 std::vector<protocol::StoredMessage> decode_pull_body(ByteView body) { return protocol::decode_stored_messages(body); }
+
+void injected_slowdown() {
+  static const int64_t nanos = [] {
+    const char* text = std::getenv("RMQSIM_BENCH_SLOWDOWN_NS");
+    return text == nullptr ? int64_t{0} : std::strtoll(text, nullptr, 10);
+  }();
+  if (nanos <= 0) return;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(nanos);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
 
 }  // namespace rmq::bench

@@ -18,4 +18,9 @@ remoting::RemotingCommand pull_response_32(remoting::SerializeType type);
 // What a consumer does with a pull body: decode every stored message.
 std::vector<protocol::StoredMessage> decode_pull_body(ByteView body);
 
+// The regression gate's self-test hook (ci/bench-gate --self-test): busy-waits RMQSIM_BENCH_SLOWDOWN_NS
+// nanoseconds (the variable is read once; unset or 0 = returns at once, a load and a branch). Called once per
+// iteration by BM_SendV2EncodeDecode only.
+void injected_slowdown();
+
 }  // namespace rmq::bench

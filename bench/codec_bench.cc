@@ -51,6 +51,7 @@ void BM_SendV2EncodeDecode(benchmark::State& state) {
     remoting::append_frame(cmd, out);
     auto decoded = remoting::decode_frame_content(ByteView(out).substr(4));
     benchmark::DoNotOptimize(decoded);
+    injected_slowdown();
   }
   label(state, out);
 }

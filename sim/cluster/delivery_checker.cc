@@ -25,6 +25,12 @@ std::string offsets_text(const std::vector<int64_t>& offsets) {
 
 }  // namespace
 
+bool DeliveryReport::offsets_caught_up() const {
+  return std::all_of(queues.begin(), queues.end(), [](const QueueSummary& q) {
+    return q.low == q.max_offset && (q.max_offset == q.baseline || q.committed == q.max_offset);
+  });
+}
+
 std::string queue_name(const client::MessageQueue& queue) {
   return queue.topic + "@" + queue.broker_name + "#" + std::to_string(queue.queue_id);
 }
@@ -272,7 +278,11 @@ void DeliveryChecker::on_consumer_event(const std::string& consumer, const Consu
       ++counters_.pulls;
       break;
     case ConsumerEventType::kPullResult:
-      if (event.error) ++counters_.pull_errors;
+      if (event.error) {
+        ++counters_.pull_errors;
+        ++counters_.pull_error_kinds[std::string(client::java_exception_name(event.error->exception)) + " " +
+                                     std::to_string(event.error->code)];
+      }
       break;
     case ConsumerEventType::kRebalance:
       ++counters_.rebalances;
@@ -298,6 +308,7 @@ void DeliveryChecker::on_consumer_event(const std::string& consumer, const Consu
         break;
       }
       if (ok) acknowledge(match->real_queue, match->offset);
+      if (match->real_queue.topic != event.queue.topic) ++counters_.send_backs_misnamed;
       cs.pending_send_backs.erase(match);
       break;
     }
@@ -379,6 +390,17 @@ DeliveryReport DeliveryChecker::report() {
       r.duplicates.push_back(DuplicateMessage{id, ms.consumptions});
     }
   }
+  for (const auto& [queue, state] : queues_) {
+    auto broker = options_.brokers.find(queue.broker_name);
+    if (broker == options_.brokers.end() || broker->second == nullptr) continue;
+    QueueSummary q;
+    q.queue = queue;
+    q.baseline = state.baseline;
+    q.low = state.low;
+    q.max_offset = broker->second->max_offset(queue.topic, queue.queue_id);
+    q.committed = broker->second->consumer_offset(options_.group, queue.topic, queue.queue_id);
+    r.queues.push_back(q);
+  }
   std::stable_sort(r.duplicates.begin(), r.duplicates.end(),
                    [](const DuplicateMessage& a, const DuplicateMessage& b) { return a.consumptions > b.consumptions; });
 
@@ -390,8 +412,17 @@ DeliveryReport DeliveryChecker::report() {
       << r.consumed_without_send_result << " msgIds consumed without a send result\n";
   out << "  deliveries: " << r.deliveries << " (" << r.consumptions << " consumed, " << r.reconsume_later
       << " to reconsume, " << r.unanswered << " unanswered); send-backs: " << r.send_backs_ok << " ok, "
-      << r.send_backs_failed << " failed, " << r.send_backs_unmatched << " unmatched\n";
-  out << "  pulls: " << r.pulls << " (" << r.pull_errors << " failed), rebalance changes: " << r.rebalances << "\n";
+      << r.send_backs_failed << " failed, " << r.send_backs_unmatched << " unmatched, " << r.send_backs_misnamed
+      << " named the restored topic\n";
+  out << "  pulls: " << r.pulls << " (" << r.pull_errors << " failed";
+  for (const auto& [kind, count] : r.pull_error_kinds) out << "; " << kind << " x" << count;
+  out << "), rebalance changes: " << r.rebalances << "\n";
+  out << "  queues (low/max/committed):";
+  for (const auto& q : r.queues)
+    if (q.max_offset > q.baseline || q.committed)
+      out << " " << queue_name(q.queue) << " " << q.low << "/" << q.max_offset << "/"
+          << (q.committed ? std::to_string(*q.committed) : std::string("-"));
+  out << (r.offsets_caught_up() ? " (caught up)" : " (NOT caught up)") << "\n";
   out << "  duplicates: " << r.duplicate_messages << " messages consumed more than once ("
       << r.duplicate_consumptions << " extra consumptions)\n";
   out << "  offset checks: " << r.offset_checks << ", violations: " << r.offset_violations.size()

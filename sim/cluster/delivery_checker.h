@@ -106,6 +106,14 @@ struct OrderViolation {
   std::string detail;
 };
 
+struct QueueSummary {
+  client::MessageQueue queue;
+  int64_t baseline = 0;
+  int64_t low = 0;         // low(Q) at the report
+  int64_t max_offset = 0;  // the broker's, at the report
+  std::optional<int64_t> committed;  // the broker's stored consumer offset of the group
+};
+
 struct DuplicateMessage {
   std::string msg_id;
   int consumptions = 0;
@@ -124,7 +132,11 @@ struct DeliveryReport {
   uint64_t reconsume_later = 0;               // deliveries answered RECONSUME_LATER / SUSPEND / past ackIndex
   uint64_t unanswered = 0;                    // deliveries whose listener never answered
   uint64_t send_backs_ok = 0, send_backs_failed = 0, send_backs_unmatched = 0;
+  // kSendBack events whose queue named the topic the listener saw (the restored original topic, with the retry
+  // queue's id and offset) instead of the retry queue the message was pulled from.
+  uint64_t send_backs_misnamed = 0;
   uint64_t pulls = 0, pull_errors = 0, rebalances = 0;  // from the consumers' events
+  std::map<std::string, uint64_t> pull_error_kinds;     // "<exception> <code>" -> count
   uint64_t duplicate_messages = 0;     // msgIds consumed more than once
   uint64_t duplicate_consumptions = 0;  // sum over them of (consumptions - 1)
   uint64_t offset_checks = 0;          // committed values compared with low(Q)
@@ -134,9 +146,13 @@ struct DeliveryReport {
   std::vector<OffsetViolation> offset_violations;
   std::vector<OrderViolation> order_violations;
   std::vector<DuplicateMessage> duplicates;
+  std::vector<QueueSummary> queues;  // every watched queue on a known broker, at the report
   std::string text;  // everything above, readable, with ids and offsets
 
   bool ok() const { return lost.empty() && offset_violations.empty() && order_violations.empty(); }
+  // Offsets caught up: every watched queue's committed offset equals its max offset and low (a liveness
+  // property of the heal phase, reported, not part of ok()).
+  bool offsets_caught_up() const;
 };
 
 class DeliveryChecker {
