@@ -48,22 +48,51 @@ bool word_may_escape(uint64_t w) {
           (w & kHighs)) != 0;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  out.push_back('"');
-  size_t run_start = 0;
-  auto flush = [&](size_t end) { out.append(text.data() + run_start, end - run_start); };
-  for (size_t i = 0; i < text.size(); ++i) {
-    // Plain text is skipped 8 bytes at a time: headers are mostly short ASCII values.
-    while (i + 8 <= text.size()) {
+namespace {
+
+// The position of the first byte at or after `i` that may start an escape (kMayEscape), or text.size().
+[[gnu::always_inline]] inline size_t first_may_escape(std::string_view text, size_t i) {
+  const size_t n = text.size();
+  while (i < n) {
+    if (i + 8 <= n) {
+      // Plain text is skipped 8 bytes at a time: headers are mostly short ASCII values.
       uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
-      if (word_may_escape(word)) break;
-      i += 8;
+      if (!word_may_escape(word)) {
+        i += 8;
+        continue;
+      }
+      for (size_t stop = i + 8; i < stop; ++i) {
+        if (kMayEscape[static_cast<unsigned char>(text[i])]) return i;
+      }
+      continue;  // non-ASCII bytes that start no escape
     }
-    if (i >= text.size()) break;
+    if (kMayEscape[static_cast<unsigned char>(text[i])]) return i;
+    ++i;
+  }
+  return n;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  size_t i = first_may_escape(text, 0);
+  if (i == text.size()) {
+    // Nothing to escape (nearly every key and value): the quotes and the text in one write.
+    size_t at = out.size();
+    out.resize(at + text.size() + 2);
+    char* d = out.data() + at;
+    d[0] = '"';
+    if (!text.empty()) std::memcpy(d + 1, text.data(), text.size());
+    d[text.size() + 1] = '"';
+    return;
+  }
+  out.reserve(out.size() + text.size() + 16);
+  out.push_back('"');
+  size_t run_start = 0;
+  while (i < text.size()) {
     auto c = static_cast<unsigned char>(text[i]);
-    if (!kMayEscape[c]) continue;
     const char* short_escape = nullptr;
     switch (c) {
       case '"': short_escape = "\\\""; break;
@@ -77,9 +106,11 @@ void append_json_string(std::string& out, std::string_view text) {
     }
     size_t length = 1;
     uint32_t unit = c < 0x20 ? c : escaped_unit_at(text, i, length);
-    if (short_escape == nullptr && unit == 0 && c >= 0x20) continue;
-    flush(i);
-    run_start = i + length;
+    if (short_escape == nullptr && unit == 0 && c >= 0x20) {  // 0xC2 / 0xE2 leading a character kept as is
+      i = first_may_escape(text, i + 1);
+      continue;
+    }
+    out.append(text.data() + run_start, i - run_start);
     if (short_escape != nullptr) {
       out.append(short_escape);
     } else {
@@ -87,9 +118,10 @@ void append_json_string(std::string& out, std::string_view text) {
                               kHex[unit & 0xF]};
       out.append(escaped, sizeof escaped);
     }
-    i += length - 1;
+    run_start = i + length;
+    i = first_may_escape(text, run_start);
   }
-  flush(text.size());
+  out.append(text.data() + run_start, text.size() - run_start);
   out.push_back('"');
 }
 

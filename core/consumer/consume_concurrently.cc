@@ -133,7 +133,7 @@ void ConsumeConcurrentlyService::send_back_from(std::shared_ptr<Request> request
   if (index >= request->msgs.size()) return done();
   std::weak_ptr<int> alive = consumer_.alive_token();
   const MessageExt& msg = request->msgs[index];
-  consumer_.send_message_back(msg, context->delay_level_when_next_consume, request->mq.broker_name,
+  consumer_.send_message_back(msg, context->delay_level_when_next_consume, request->mq,
                               [this, alive, request, context, index, failed, done](bool ok) mutable {
                                 if (alive.expired()) return;
                                 if (!ok) {

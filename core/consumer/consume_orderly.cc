@@ -17,16 +17,17 @@ bool clustering(const PushConsumer& c) { return c.options().message_model == pro
 }  // namespace
 
 void ConsumeOrderlyService::start() {
-  if (!clustering(consumer_)) return;
+  if (clustering(consumer_)) arm_lock_all(1000);
+}
+
+// lockMQPeriodically: 1 s after start, then every 20 s for the consumer's life.
+void ConsumeOrderlyService::arm_lock_all(int64_t delay_ms) {
   std::weak_ptr<int> alive = consumer_.alive_token();
-  auto tick = std::make_shared<std::function<void()>>();
-  *tick = [this, alive, weak = std::weak_ptr(tick)] {
+  lock_timer_ = consumer_.runtime().after(runtime::millis(delay_ms), [this, alive] {
     if (alive.expired() || stopped_) return;
     lock_all();
-    if (auto next = weak.lock()) lock_timer_ = consumer_.runtime().after(runtime::millis(kLockIntervalMs), *next);
-  };
-  // Owned by the first timer; each run re-arms the next with a copy.
-  lock_timer_ = consumer_.runtime().after(runtime::millis(1000), [tick] { (*tick)(); });
+    arm_lock_all(kLockIntervalMs);
+  });
 }
 
 void ConsumeOrderlyService::shutdown() {
@@ -91,7 +92,7 @@ void ConsumeOrderlyService::unlock(const client::MessageQueue& mq, bool oneway) 
 // removeUnnecessaryMessageQueue for orderly clustering: refused while a batch of this queue is being consumed
 // (Java cannot take the consume lock within 1 s); otherwise unlocked now, or 20 s later if messages remain.
 bool ConsumeOrderlyService::unlock_on_removal(const client::MessageQueue& mq, ProcessQueue& pq) {
-  if (consuming_queues_.contains(mq)) return false;
+  if (in_listener_.contains(mq)) return false;
   if (!pq.empty()) {
     consumer_.execute_task_later([this, mq] { unlock(mq, true); }, kUnlockDelayMs);
   } else {
@@ -108,7 +109,11 @@ void ConsumeOrderlyService::submit(const std::vector<MessageExt>&, std::shared_p
 
 void ConsumeOrderlyService::consume(std::shared_ptr<ProcessQueue> pq, client::MessageQueue mq,
                                     std::function<void()> finished) {
-  if (pq->dropped || consuming_queues_.contains(mq)) return finished();  // one request per queue at a time
+  if (pq->dropped) return finished();
+  if (consuming_queues_.contains(mq)) {  // Java serializes on the queue's lock object: wait for the running one
+    waiting_requests_[mq].push_back([this, pq, mq, finished] { consume(pq, mq, finished); });
+    return;
+  }
   if (clustering(consumer_) && (!pq->locked || is_lock_expired(*pq))) {
     try_lock_later_and_reconsume(pq, mq, 100);
     return finished();
@@ -117,6 +122,12 @@ void ConsumeOrderlyService::consume(std::shared_ptr<ProcessQueue> pq, client::Me
   consume_batch(pq, mq, consumer_.now_ms(), [this, mq, finished] {
     consuming_queues_.erase(mq);
     finished();
+    auto waiting = waiting_requests_.find(mq);
+    if (waiting == waiting_requests_.end()) return;
+    auto next = std::move(waiting->second.front());
+    waiting->second.erase(waiting->second.begin());
+    if (waiting->second.empty()) waiting_requests_.erase(waiting);
+    next();
   });
 }
 
@@ -131,7 +142,7 @@ void ConsumeOrderlyService::consume_batch(std::shared_ptr<ProcessQueue> pq, clie
     submit_later(pq, mq, 10);
     return finished();
   }
-  std::vector<MessageExt> msgs = pq->take_messages(consumer_.options().consume_message_batch_max_size);
+  std::vector<MessageExt> msgs = pq->take_messages(consumer_.options().consume_message_batch_max_size, consumer_.now_ms());
   if (msgs.empty()) return finished();
   prepare_for_listener(msgs, consumer_.options().group, consumer_.runtime().wall_clock_ms());
   auto context = std::make_shared<ConsumeOrderlyContext>();
@@ -183,7 +194,7 @@ void ConsumeOrderlyService::on_result(std::shared_ptr<ProcessQueue> pq, client::
   int32_t max = consumer_.options().max_reconsume_times == -1 ? INT32_MAX : consumer_.options().max_reconsume_times;
   bool suspend = std::any_of(msgs.begin(), msgs.end(), [&](const MessageExt& m) { return m.reconsume_times() < max; });
   if (!suspend) {  // every message exhausted its reconsumes: to the retry topic (the broker moves it to the DLQ)
-    for (const auto& msg : msgs) consumer_.send_message_back(msg, 0, mq.broker_name, [](bool) {});
+    for (const auto& msg : msgs) consumer_.send_message_back(msg, 0, mq, [](bool) {});
     commit(pq->commit());
     return next(true);
   }

@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <vector>
@@ -93,7 +94,11 @@ class ConsumeOrderlyService final : public ConsumeService {
 
   PushConsumer& consumer_;
   OrderlyListener listener_;
+  void arm_lock_all(int64_t delay_ms);
+
   std::set<client::MessageQueue> consuming_queues_;  // a consume request is running for these
+  std::set<client::MessageQueue> in_listener_;       // ... and its listener has not answered yet
+  std::map<client::MessageQueue, std::vector<std::function<void()>>> waiting_requests_;
   bool stopped_ = false;
   runtime::TimerId lock_timer_ = runtime::kNoTimer;
 };

@@ -92,8 +92,9 @@ class PushConsumer : public client::ConsumerInner {
   void execute_pull_request_immediately(std::shared_ptr<PullRequest> request);
   void execute_pull_request_later(std::shared_ptr<PullRequest> request, int64_t delay_ms);
   void execute_task_later(std::function<void()> task, int64_t delay_ms);
-  // sendMessageBack: CONSUMER_SEND_MSG_BACK, else the inner producer's send to %RETRY%<group>; `done(ok)`.
-  void send_message_back(const MessageExt& msg, int32_t delay_level, const std::string& broker_name,
+  // sendMessageBack: CONSUMER_SEND_MSG_BACK to the master of `pulled_from`'s broker, else the inner producer's
+  // send to %RETRY%<group>; `done(ok)`.
+  void send_message_back(const MessageExt& msg, int32_t delay_level, const client::MessageQueue& pulled_from,
                          std::function<void(bool)> done);
   int32_t max_reconsume_times() const { return options_.max_reconsume_times == -1 ? 16 : options_.max_reconsume_times; }
   void emit(ConsumerEvent event);

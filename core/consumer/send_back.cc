@@ -28,17 +28,18 @@ producer::Message retry_message(const MessageExt& msg, const std::string& group,
 
 }  // namespace
 
-void PushConsumer::send_message_back(const MessageExt& msg, int32_t delay_level, const std::string& broker_name,
-                                     std::function<void(bool)> done) {
+void PushConsumer::send_message_back(const MessageExt& msg, int32_t delay_level,
+                                     const client::MessageQueue& pulled_from, std::function<void(bool)> done) {
+  const std::string& broker_name = pulled_from.broker_name;
   // No master address: Java's invoke(null, ...) goes to the name server's channel (which never answers a 36).
   std::string addr = broker_name.empty() ? msg.stored.store_host.to_string()
                                          : instance_->find_broker_address_in_publish(broker_name).value_or(
                                                instance_->api().chosen_name_server().value_or(""));
   std::weak_ptr<int> alive = alive_;
-  auto report = [this](const MessageExt& m, bool ok) {
+  auto report = [this, pulled_from](const MessageExt& m, bool ok) {
     ConsumerEvent event;
     event.type = ConsumerEventType::kSendBack;
-    event.queue = m.queue();
+    event.queue = pulled_from;
     event.offset = m.queue_offset();
     event.status = ok ? "OK" : "FAILED";
     emit(std::move(event));

@@ -120,8 +120,15 @@ ExtFields java_reflection_ext(const std::vector<JavaFieldValue>& fields) {
   // First the HashSet<Field> that getClazzFields builds: its order is the order the values are put in the map.
   std::vector<int32_t> field_hashes;
   field_hashes.reserve(fields.size());
+  // Fields of one class share its (long) name: hash it once per run of equal names, not once per field.
+  std::string_view last_class;
+  int32_t class_hash = 0;
   for (const JavaFieldValue& f : fields) {
-    field_hashes.push_back(java_string_hash(f.declaring_class) ^ java_string_hash(f.name));
+    if (f.declaring_class.data() != last_class.data() || f.declaring_class.size() != last_class.size()) {
+      last_class = f.declaring_class;
+      class_hash = java_string_hash(last_class);
+    }
+    field_hashes.push_back(class_hash ^ java_string_hash(f.name));
   }
   std::vector<std::string> keys;
   std::vector<std::string> values;

@@ -26,6 +26,16 @@ struct JsonHeaderError {
 // fields (Java defaults: 0, or no value), unknown fields (ignored), language and serializeTypeCurrentRPC by
 // name (an unknown name yields kUnknown / no value, as fastjson's null). An absent opaque sets opaque_missing.
 // Returns nullopt on success, else the error.
+// A fast path for the shape every real header has (json_header.cc) is tried first; anything else goes to
+// Boost.JSON's SAX parser. Both give the same command.
 std::optional<JsonHeaderError> parse_json_header(std::string_view text, RemotingCommand& cmd);
+
+namespace detail {
+// The two paths of parse_json_header, for the test that holds them equal (json_header_test.cc).
+// The fast path: true when it decoded `text` into `cmd` exactly as the Boost.JSON path would; false (leaving
+// `cmd` untouched) for any text outside the shape it reads, including every erroneous text.
+bool parse_json_header_fast(std::string_view text, RemotingCommand& cmd);
+std::optional<JsonHeaderError> parse_json_header_boost(std::string_view text, RemotingCommand& cmd);
+}  // namespace detail
 
 }  // namespace rmq::remoting

@@ -28,7 +28,7 @@ std::optional<RocketMqHeaderError> parse_ext_map(ByteView map, size_t map_start,
                                      " is truncated or has a negative length",
                                  entry_start};
     }
-    ext.append(std::string(key), std::string(value));
+    ext.mutable_entries().emplace_back(key, value);  // as append(), built in place
   }
   return std::nullopt;
 }

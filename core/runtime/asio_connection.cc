@@ -126,8 +126,9 @@ std::optional<HostPort> split_address(std::string_view address) {
 // --- AsioConnection ------------------------------------------------------------------------------------------
 
 AsioConnection::AsioConnection(uint64_t id, tcp::socket socket, ConnectionLimits limits)
-    : id_(id), limits_(limits), socket_(std::move(socket)) {
+    : id_(id), limits_(std::move(limits)), socket_(std::move(socket)) {
   error_code ec;
+  socket_->non_blocking(true, ec);  // on_readable's read_some must never block the loop
   local_ = format_endpoint(socket_->local_endpoint(ec));
   remote_ = format_endpoint(socket_->remote_endpoint(ec));
 }
@@ -196,11 +197,18 @@ void AsioConnection::abandon() {
 }
 
 void AsioConnection::read_more() {
-  if (read_buffer_.empty()) read_buffer_.resize(limits_.read_chunk);
   reading_ = true;
-  socket_->async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec, size_t n) {
-    self->on_read(ec, n);
+  socket_->async_wait(tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
+    self->on_readable(ec);
   });
+}
+
+void AsioConnection::on_readable(const error_code& wait_error) {
+  if (wait_error || state_ == State::kClosed || !socket_) return on_read(wait_error, 0);
+  error_code ec;
+  size_t n = socket_->read_some(asio::buffer(*limits_.read_buffer), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return read_more();  // spurious wake-up
+  on_read(ec, n);
 }
 
 void AsioConnection::on_read(const error_code& ec, size_t n) {
@@ -229,7 +237,7 @@ void AsioConnection::on_read(const error_code& ec, size_t n) {
 
 void AsioConnection::deliver(size_t n) {
   auto handler = handler_;  // keeps the handler alive should on_data close this connection
-  if (handler && handler->on_data) handler->on_data(ByteView(read_buffer_.data(), n));
+  if (handler && handler->on_data) handler->on_data(ByteView(limits_.read_buffer->data(), n));
 }
 
 void AsioConnection::write_more() {

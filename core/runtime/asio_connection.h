@@ -48,7 +48,10 @@ void start_connect(asio::io_context& io, const std::string& address, Micros time
 
 struct ConnectionLimits {
   size_t send_buffer_limit = 0;
-  size_t read_chunk = 0;
+  // One read buffer (read_chunk bytes) shared by every connection of a runtime: callbacks run one at a time on
+  // its event thread, and a connection reads only once the socket is readable, so an idle connection holds no
+  // buffer (1000 idle connections would otherwise pin 64 MiB).
+  std::shared_ptr<std::vector<char>> read_buffer;
   Micros close_linger = 0;
 };
 
@@ -79,7 +82,8 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     kClosed,   // socket closed (or gone); terminal
   };
 
-  void read_more();
+  void read_more();  // waits until the socket is readable, then on_readable reads into the shared buffer
+  void on_readable(const error_code& ec);
   void on_read(const error_code& ec, size_t n);
   void deliver(size_t n);
   void write_more();
@@ -96,8 +100,8 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   State state_ = State::kOpen;
   bool started_ = false;
   bool abandoned_ = false;
-  // A read is pending or its completion is being handled. While set nobody starts another read, so the buffer
-  // on_data is looking at is never overwritten under it (Asio may read speculatively when a read starts).
+  // A wait for readability is pending or a read's completion is being handled. While set nobody starts another
+  // read, so the bytes on_data is looking at are never overwritten under it.
   bool reading_ = false;
   bool writing_ = false;
   std::optional<CloseReason> unreported_;  // the connection ended before start(); reported by start()
@@ -105,7 +109,6 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   std::shared_ptr<ConnectionHandler> handler_;
   std::optional<tcp::socket> socket_;      // empty once abandoned
   std::optional<asio::steady_timer> linger_;
-  std::vector<char> read_buffer_;
   std::deque<Bytes> queued_;               // accepted by send(), not yet handed to async_write
   std::vector<Bytes> in_flight_;           // the one async_write's buffers; stable until it completes
   size_t backlog_ = 0;                     // bytes in queued_ and in_flight_

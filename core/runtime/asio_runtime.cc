@@ -184,7 +184,8 @@ class AsioRuntime::Impl {
   }
 
   std::shared_ptr<AsioConnection> adopt(tcp::socket socket) {
-    detail::ConnectionLimits limits{options.send_buffer_limit, std::max<size_t>(options.read_chunk, 1),
+    if (!read_buffer) read_buffer = std::make_shared<std::vector<char>>(std::max<size_t>(options.read_chunk, 1));
+    detail::ConnectionLimits limits{options.send_buffer_limit, read_buffer,
                                     std::clamp<Micros>(options.close_linger, 0, kMaxDelay)};
     auto connection = std::make_shared<AsioConnection>(next_connection++, std::move(socket), limits);
     connections.add(connection);
@@ -221,6 +222,7 @@ class AsioRuntime::Impl {
   uint64_t wakeup_generation = 0;
 
   uint64_t next_connection = 1;
+  std::shared_ptr<std::vector<char>> read_buffer;  // shared by every connection (detail::ConnectionLimits)
   Registry<AsioConnection> connections;
   Registry<AsioListener> listeners;
 

@@ -451,7 +451,8 @@ TEST(ConsumeRun, ReconsumeLaterKeysRedeliverTheMessageOnce) {
   EXPECT_EQ(keyed[1].at("queueId").as_int64(), 0);
   EXPECT_EQ(str(keyed[1], "tags"), "TagA");
   EXPECT_EQ(str(keyed[1], "body"), "body-1");
-  EXPECT_EQ(str(run.lines.back(), "keys"), "key-1") << "the redelivery comes after the first delivery of all three";
+  // No assertion on where the redelivery falls among the other lines: a first pull that meets 25
+  // SUBSCRIPTION_NOT_LATEST waits 1 s, and under load the 200 ms redelivery can come first.
   auto log = cluster.log();
   EXPECT_EQ(count_containing(log, "36 CONSUMER_SEND_MSG_BACK"), 1u) << testing::PrintToString(log);
   EXPECT_EQ(cluster.committed("CG_KEYS"), cluster.max_offsets());

@@ -180,8 +180,9 @@ std::vector<DeliveryChecker::Delivered> DeliveryChecker::on_delivery(const std::
   ConsumerState& cs = consumers_[consumer];
   std::vector<Delivered> batch;
   QueueState& qs = queue_state(queue);
+  const uint64_t generation = cs.topic_generation[queue.topic];
   for (const auto& m : msgs) {
-    Delivered d{queue, m.queue_offset(), m.msg_id(), m.topic()};
+    Delivered d{queue, m.queue_offset(), m.msg_id(), m.topic(), m.reconsume_times(), generation};
     ++counters_.deliveries;
     ++counters_.unanswered;  // until answered
     ++messages_[d.msg_id].deliveries;
@@ -195,7 +196,6 @@ std::vector<DeliveryChecker::Delivered> DeliveryChecker::on_delivery(const std::
   if (!orderly || cs.retired || batch.empty()) return batch;
 
   // Check 4: per-queue order within an ownership epoch.
-  uint64_t generation = cs.topic_generation[queue.topic];
   OrderState& os = cs.order[queue];
   if (os.epoch != generation) os = OrderState{generation, std::nullopt, std::nullopt};
   auto violation = [&](int64_t offset, std::string rule, std::string detail) {
@@ -242,10 +242,17 @@ void DeliveryChecker::on_answer(const std::string& consumer, const std::vector<D
     }
   }
   if (cs.retired || batch.empty()) return;
+  // Only an answer to a delivery of the current epoch moves it (a call of a replaced process queue may answer
+  // after the rebalance that replaced it).
   auto it = cs.order.find(batch.front().queue);
-  if (it == cs.order.end() || it->second.epoch != cs.topic_generation[batch.front().queue.topic]) return;
+  if (it == cs.order.end() || it->second.epoch != batch.front().generation ||
+      it->second.epoch != cs.topic_generation[batch.front().queue.topic])
+    return;
   OrderState& os = it->second;
-  if (orderly_suspend) {
+  const int32_t max = options_.orderly_max_reconsume_times;
+  bool exhausted = max >= 0 && std::all_of(batch.begin(), batch.end(),
+                                            [&](const Delivered& d) { return d.reconsume_times >= max; });
+  if (orderly_suspend && !exhausted) {
     os.suspended_first = batch.front().offset;
   } else if (consumed_count > 0) {
     int64_t last = batch[consumed_count - 1].offset;

@@ -45,7 +45,16 @@
 //       O2  a delivered offset is greater than every offset already answered SUCCESS in the epoch (never an
 //           offset lower than, or equal to, one it already acknowledged while it owns Q without interruption);
 //       O3  the call after a SUSPEND_CURRENT_QUEUE_A_MOMENT answer starts with the suspended call's first offset
-//           (a suspended batch is repeated before anything after it).
+//           (a suspended batch is repeated before anything after it), unless every message of the suspended call
+//           had used up orderly_max_reconsume_times (then it is sent back and the queue moves on).
+//
+// Assumptions: CLUSTERING (offsets are the group's, at the brokers); every subscribed topic with "*" (a tag filter
+// leaves stored offsets that are never delivered, so low(Q) would stop at them); stores kept across broker crashes.
+// An answer counts whenever the listener gave it, even if the consumer then discarded it (its process queue was
+// dropped, or it was shut down): the application did consume the message.
+// kSendBack events are matched with the delivery they follow by (broker, queueId, offset, topic the listener saw
+// or the real queue's topic), because for a message redelivered from the retry topic the event names the restored
+// original topic with the retry queue's id and offset; report().send_backs_misnamed counts those.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +63,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/consumer/consumer_options.h"
@@ -71,6 +81,9 @@ struct DeliveryCheckerOptions {
   std::map<std::string, const fake::FakeBroker*> brokers;
   // Subscribed topic -> queues per broker.
   std::map<std::string, int32_t> topics;
+  // The orderly consumers' maxReconsumeTimes (-1: unbounded, their default). A SUSPEND answer for a batch whose
+  // messages have all been reconsumed this often sends them back instead of suspending (O3 then does not apply).
+  int32_t orderly_max_reconsume_times = -1;
   // The clock the listener wrappers and the broker samples read (the simulator's runtime).
   const runtime::Runtime* clock = nullptr;
   // The report lists at most this many entries per kind (the counters are always complete).
@@ -234,6 +247,8 @@ class DeliveryChecker {
     int64_t offset = 0;
     std::string msg_id;
     std::string topic_seen;
+    int32_t reconsume_times = 0;
+    uint64_t generation = 0;  // the consumer's rebalance generation of the topic at the delivery
   };
 
   QueueState& queue_state(const client::MessageQueue& queue);
