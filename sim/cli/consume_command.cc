@@ -99,6 +99,8 @@ struct RunState {
   std::set<std::string> reconsume_later_keys;
   int64_t printed = 0;
   bool closing = false;    // set by the caller once it decided to end: no more lines, no more answers
+  // Real mode only: --idle-exit-ms is wall time, waited for on the caller's thread with a condition variable
+  // (which needs a steady clock); the consumer itself runs on the AsioRuntime's clock.
   std::chrono::steady_clock::time_point last_line = std::chrono::steady_clock::now();
 
   bool count_reached() const { return count && printed >= *count; }
