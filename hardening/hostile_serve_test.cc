@@ -51,6 +51,17 @@ namespace rmq {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Under ASan or TSan (the serve child is built the same way) shadow memory inflates the resident set several
+// times over: the memory bound is checked only in uninstrumented builds.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+// How long a client waits for an answer. The server keeps building the never-reading clients' 3.5 MiB answers
+// (and dropping them once their backlog is full): instrumented, that keeps its one event thread busy for seconds.
+constexpr int kAnswerWaitMs = kSanitized ? 120'000 : 20'000;
 using remoting::RemotingCommand;
 
 constexpr int kIdleConnections = 1000;
@@ -201,7 +212,7 @@ int connect_to(uint16_t port, int rcvbuf = 0) {
 }
 
 // Writes everything unless the peer stops taking bytes for `timeout_ms`.
-bool write_all(int fd, ByteView bytes, int timeout_ms = 10'000) {
+bool write_all(int fd, ByteView bytes, int timeout_ms = kAnswerWaitMs) {
   while (!bytes.empty()) {
     pollfd p{fd, POLLOUT, 0};
     if (::poll(&p, 1, timeout_ms) <= 0) return false;
@@ -350,7 +361,7 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
   producer_options.client.namesrv_addrs = {serve.namesrv};
   producer_options.client.pid = static_cast<int32_t>(::getpid());
   producer_options.compress_msg_body_over_howmuch = std::numeric_limits<int32_t>::max();
-  producer_options.send_msg_timeout_ms = 10'000;
+  producer_options.send_msg_timeout_ms = kAnswerWaitMs;
   producer::BlockingProducer good_producer(producer_runtime, producer_options);
   auto start_error = good_producer.start();
   ASSERT_FALSE(start_error.has_value()) << start_error->message;
@@ -376,6 +387,12 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();  // also when an ASSERT below returns early
+    }
+  } join_producer{producer_thread};
 
   auto attack_start = Clock::now();
   std::vector<int> held;  // sockets kept open until the end
@@ -440,7 +457,7 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
       ASSERT_TRUE(write_all(fd, ByteView(&c, 1)));
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    auto answer = read_command(fd, 10'000);
+    auto answer = read_command(fd, kAnswerWaitMs);
     ASSERT_TRUE(answer.has_value());
     EXPECT_EQ(answer->code, 0);
     EXPECT_EQ(answer->opaque, 77);
@@ -453,7 +470,7 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
       ASSERT_TRUE(write_all(fd, ByteView(&c, 1)));
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    answer = read_command(fd, 10'000);
+    answer = read_command(fd, kAnswerWaitMs);
     ASSERT_TRUE(answer.has_value());
     EXPECT_EQ(answer->code, 0);
     EXPECT_EQ(answer->opaque, 78);
@@ -472,7 +489,7 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
   EXPECT_EQ(sent_ok.load(), kGoodMessages) << (send_errors.empty() ? "" : send_errors.front());
   {
     std::unique_lock lock(mutex);
-    changed.wait_for(lock, std::chrono::seconds(60),
+    changed.wait_for(lock, std::chrono::milliseconds(3 * kAnswerWaitMs),
                      [&] { return received.size() >= static_cast<size_t>(sent_ok.load()); });
     EXPECT_EQ(received.size(), static_cast<size_t>(sent_ok.load()));
   }
@@ -481,7 +498,7 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
     int fd = connect_to(broker_port);
     ASSERT_GE(fd, 0);
     ASSERT_TRUE(write_all(fd, request(30, 79, {{"topic", "Hostile"}, {"queueId", "1"}})));
-    auto answer = read_command(fd, 10'000);
+    auto answer = read_command(fd, kAnswerWaitMs);
     ASSERT_TRUE(answer.has_value());
     EXPECT_EQ(answer->opaque, 79);
     ::close(fd);
@@ -511,8 +528,10 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
               baseline_kb, hwm_kb, bound_kb, attempted_kb, attack_seconds, server_defaults.max_frame_length,
               server_defaults.max_connections);
   EXPECT_GT(hwm_kb, 0);
-  EXPECT_LT(hwm_kb, bound_kb);
-  EXPECT_LT(hwm_kb, baseline_kb + attempted_kb) << "the never-reading connections' answers were all buffered";
+  if (!kSanitized) {
+    EXPECT_LT(hwm_kb, bound_kb);
+    EXPECT_LT(hwm_kb, baseline_kb + attempted_kb) << "the never-reading connections' answers were all buffered";
+  }
 
   for (int fd : held) ::close(fd);
   auto finished = std::make_shared<std::promise<void>>();
