@@ -97,6 +97,7 @@ void Trace::record(Micros time, std::string_view kind, std::string_view text) {
     if (ring_.size() < options_.keep_last) ring_.resize(options_.keep_last);
     ring_[index % options_.keep_last].assign(line_);  // reuses the slot's capacity
   }
+  if (tap_) tap_(index, time, kind, text);
 }
 
 std::optional<std::string> Trace::text(uint64_t index) const {

@@ -41,6 +41,10 @@ class Trace {
   // Appends an event. `kind` names it ("net.send", "fault.inject", or a higher layer's own kind).
   void record(Micros time, std::string_view kind, std::string_view text);
 
+  // Sees every event as it is recorded (a scenario run's structured export); one tap at a time.
+  using Tap = std::function<void(uint64_t index, Micros time, std::string_view kind, std::string_view text)>;
+  void set_tap(Tap tap) { tap_ = std::move(tap); }
+
   uint64_t size() const { return count_; }
   uint64_t digest() const { return digest_; }
   const TraceOptions& options() const { return options_; }
@@ -68,6 +72,7 @@ class Trace {
   };
   std::vector<Kept> kept_;
   std::string line_;  // scratch for the line being recorded
+  Tap tap_;
 };
 
 // A 64-bit hash of payload bytes for traces (not FNV: a word-at-a-time multiply-rotate hash, ~8x faster on

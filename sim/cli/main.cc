@@ -1,5 +1,5 @@
-// rmqsim: the command-line tool. Subcommands arrive with the capabilities behind them; today: decode, serve,
-// produce, consume, allocate.
+// rmqsim: the command-line tool: decode, serve, produce, consume, allocate, and the scenario commands run, replay,
+// fuzz, minimize, trace.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -10,6 +10,7 @@
 #include "sim/cli/consume_command.h"
 #include "sim/cli/decode_command.h"
 #include "sim/cli/produce_command.h"
+#include "sim/cli/scenario_commands.h"
 #include "sim/cli/serve_command.h"
 
 namespace {
@@ -177,6 +178,83 @@ void add_allocate(CLI::App& app, rmq::cli::AllocateOptions& options) {
   allocate->add_option("input", options.input, "--jsonl input file, or - for standard input")->capture_default_str();
 }
 
+constexpr const char* kScenarioFooter = R"(Exit code: 0 every check passed, 1 a check failed, 2 bad input (a scenario error names the file,
+line and field), 3 replay: the digest differs from --expect-digest.
+Test-only switches (--break, repeatable) break the client on purpose while the checks keep the scenario's
+configuration: extra_sync_retries=N, extra_async_retries=N, drop_retry_code, hidden_latency_tolerance,
+other_profile, extra_timeout_ms=N, dlq_at_once. Scenario schema: docs/scenarios.md.)";
+
+void add_scenario_flags(CLI::App* cmd, rmq::cli::ScenarioRunOptions& options) {
+  cmd->add_option("scenario", options.scenario, "Scenario file (textproto)")->capture_default_str();
+  cmd->add_option_function<uint64_t>("--seed", [&options](uint64_t seed) { options.seed = seed; },
+                                     "Seed (default: the scenario's seed)");
+  cmd->add_option("--break", options.breaks, "A test-only broken client switch NAME[=VALUE] (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--check-determinism", options.check_determinism,
+                "Run twice and compare the traces; name the first differing event");
+  cmd->add_flag("--json", options.json, "One JSON object instead of the text report");
+  cmd->footer(kScenarioFooter);
+}
+
+void add_run(CLI::App& app, rmq::cli::ScenarioRunOptions& run, rmq::cli::ScenarioRunOptions& replay) {
+  auto* cmd = app.add_subcommand("run", "Run one scenario with one seed: seed, faults, digest and every check's verdict");
+  add_scenario_flags(cmd, run);
+  cmd->add_flag("--list-checks", run.list_checks, "Print the check names (for checks.disable) and exit");
+  auto* rep = app.add_subcommand("replay", "Run a seed again, as a fuzz failure prints it, and compare the digest");
+  add_scenario_flags(rep, replay);
+  rep->add_option_function<std::string>("--expect-digest", [&replay](const std::string& d) { replay.expect_digest = d; },
+                                        "The digest the run must reproduce (16 hex digits)");
+}
+
+void add_fuzz(CLI::App& app, rmq::cli::FuzzOptions& o) {
+  auto* cmd = app.add_subcommand("fuzz", "Swarm campaign: one scenario over many seeds, each picking its own fault mix");
+  cmd->add_option("scenario", o.scenario, "Scenario file (textproto)")->capture_default_str();
+  // The last --seeds / --jobs wins, so that `ci/demo --seeds 5000` overrides the demo's own.
+  cmd->add_option("--seeds", o.seeds, "N (1..N), A-B, or a list A,B,C")
+      ->capture_default_str()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("--time-budget", o.time_budget, "Stop starting seeds after this long: 90s, 15m, 2h");
+  cmd->add_option("--jobs,-j", o.jobs, "Worker threads")
+      ->capture_default_str()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("--shard", o.shard, "I/N: run the I-th of N interleaved parts of the seeds (CI matrices)")
+      ->capture_default_str();
+  cmd->add_flag("--check-determinism", o.check_determinism, "Run every seed twice and compare digests");
+  cmd->add_option("--break", o.breaks, "A test-only broken client switch NAME[=VALUE] (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--json-report", o.json_report, "Write the JSON report here");
+  cmd->add_option("--junit", o.junit, "Write JUnit XML here");
+  cmd->add_option("--progress", o.progress, "auto (a bar on a terminal), bar, lines, off")->capture_default_str();
+  cmd->add_flag("--fail-fast", o.fail_fast, "Start no new seed after the first failure");
+  cmd->add_flag("--no-coverage", o.no_coverage, "Leave the protocol coverage table out of the summary");
+  cmd->footer(kScenarioFooter);
+}
+
+void add_minimize(CLI::App& app, rmq::cli::MinimizeOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "minimize", "Delta-debug a failing seed into the smallest scenario that still fails, written as textproto");
+  cmd->add_option("scenario", o.scenario, "Scenario file (textproto)")->required();
+  cmd->add_option("--seed", o.seed, "The failing seed")->required();
+  cmd->add_option("--break", o.breaks, "A test-only broken client switch NAME[=VALUE] (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--output,-o", o.output, "Where to write the regression case (default <name>-min-seed<N>.textproto)");
+  cmd->add_option("--max-runs", o.max_runs, "Candidate runs at most")->capture_default_str();
+  cmd->footer(kScenarioFooter);
+}
+
+void add_trace(CLI::App& app, rmq::cli::TraceOptions& o) {
+  auto* cmd = app.add_subcommand("trace", "Write a run's trace as text, JSON lines or Chrome/Perfetto trace events; "
+                                          "or name the first difference between two traces");
+  cmd->add_option("scenario", o.scenario, "Scenario file (textproto)");
+  cmd->add_option_function<uint64_t>("--seed", [&o](uint64_t seed) { o.seed = seed; }, "Seed (default: the scenario's)");
+  cmd->add_option("--break", o.breaks, "A test-only broken client switch NAME[=VALUE] (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--format", o.format, "text, jsonl or chrome (open in ui.perfetto.dev)")->capture_default_str();
+  cmd->add_option("--output,-o", o.output, "Output file (default: standard output)");
+  cmd->add_option("--diff", o.diff, "Two .jsonl traces: print the first differing event")->expected(2);
+  cmd->footer(kScenarioFooter);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -193,6 +271,14 @@ int main(int argc, char** argv) {
   add_consume(app, consume_options);
   rmq::cli::AllocateOptions allocate_options;
   add_allocate(app, allocate_options);
+  rmq::cli::ScenarioRunOptions run_options, replay_options;
+  add_run(app, run_options, replay_options);
+  rmq::cli::FuzzOptions fuzz_options;
+  add_fuzz(app, fuzz_options);
+  rmq::cli::MinimizeOptions minimize_options;
+  add_minimize(app, minimize_options);
+  rmq::cli::TraceOptions trace_options;
+  add_trace(app, trace_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -218,5 +304,10 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("allocate")) {
     return rmq::cli::run_allocate(allocate_options, std::cin, std::cout, std::cerr);
   }
+  if (app.got_subcommand("run")) return rmq::cli::run_scenario_command(run_options, false, std::cout, std::cerr);
+  if (app.got_subcommand("replay")) return rmq::cli::run_scenario_command(replay_options, true, std::cout, std::cerr);
+  if (app.got_subcommand("fuzz")) return rmq::cli::run_fuzz(fuzz_options, std::cout, std::cerr);
+  if (app.got_subcommand("minimize")) return rmq::cli::run_minimize(minimize_options, std::cout, std::cerr);
+  if (app.got_subcommand("trace")) return rmq::cli::run_trace(trace_options, std::cout, std::cerr);
   return 2;
 }

@@ -10,7 +10,10 @@ SimCluster::SimCluster(ClusterOptions options) : options_(std::move(options)) {
   sim_options.default_host = kClientHost;
   sim_options.network = options_.network;
   sim_ = std::make_unique<SimRuntime>(sim_options);
-  name_server_ = std::make_unique<fake::FakeNameServer>(sim_->host("10.0.0.100"));
+  if (options_.on_runtime) options_.on_runtime(*sim_);
+  fake::NameServerOptions name_server_options;
+  if (options_.customize_name_server) options_.customize_name_server(name_server_options);
+  name_server_ = std::make_unique<fake::FakeNameServer>(sim_->host("10.0.0.100"), name_server_options);
   Status started = name_server_->start(name_server_address());
   assert(started.ok());
   (void)started;

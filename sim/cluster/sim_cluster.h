@@ -37,6 +37,9 @@ struct ClusterOptions {
   NetworkOptions network;  // latency and faults of the simulated network
   // Adjusts each broker's options before it starts (index, options).
   std::function<void(int, fake::BrokerOptions&)> customize_broker;
+  std::function<void(fake::NameServerOptions&)> customize_name_server;
+  // Called with the runtime before anything runs on it (e.g. to tap the trace from its first event).
+  std::function<void(SimRuntime&)> on_runtime;
 };
 
 class SimCluster {

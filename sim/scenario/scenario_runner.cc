@@ -1,0 +1,404 @@
+#include "sim/scenario/scenario_runner.h"
+
+#include <algorithm>
+
+#include "core/consumer/allocate/allocate_strategy.h"
+#include "sim/scenario/coverage.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/scenario/scenario_run.h"
+#include "sim/scenario/swarm.h"
+
+namespace rmq::scenario {
+
+using producer::SendEventType;
+
+ScenarioRun::ScenarioRun(const pb::Scenario& scenario, uint64_t seed, const RunOptions& options)
+    : scenario_(with_defaults(scenario)), seed_(seed), options_(options) {
+  faults_.assign(scenario_.faults().begin(), scenario_.faults().end());
+  for (pb::Fault& f : draw_swarm_faults(scenario_, seed)) faults_.push_back(std::move(f));
+  std::stable_sort(faults_.begin(), faults_.end(),
+                   [](const pb::Fault& a, const pb::Fault& b) { return a.at_ms() < b.at_ms(); });
+  build_cluster();
+}
+
+ScenarioRun::~ScenarioRun() {
+  // Consumers and producers hold the cluster's runtime: they go first, the checkers before the brokers.
+  for (auto& g : groups_) g.members.clear();
+  for (auto& p : producers_) p.producer.reset();
+  groups_.clear();
+  if (sim_ != nullptr) sim_->trace().set_tap(nullptr);
+}
+
+void ScenarioRun::build_cluster() {
+  const pb::Topology& t = scenario_.topology();
+  sim::ClusterOptions co;
+  co.seed = seed_;
+  co.brokers = t.brokers();
+  co.topics.clear();
+  for (const pb::Topic& topic : t.topics()) co.topics.push_back({topic.name(), topic.queues()});
+  co.auto_create_topic = !t.disable_auto_create_topic();
+  if (t.latency().min_ms() > 0 || t.latency().max_ms() > 0) {
+    int64_t lo = t.latency().min_ms() * 1000, hi = std::max(t.latency().max_ms(), t.latency().min_ms()) * 1000;
+    co.network.default_latency = hi > lo ? sim::LatencyDistribution::uniform(lo, hi) : sim::LatencyDistribution::constant(lo);
+  }
+  co.customize_broker = [this, lose = t.lose_store_on_crash()](int i, fake::BrokerOptions& broker) {
+    broker.keep_store_on_crash = !lose;
+    broker.log = [this, i](const std::string& line) {
+      emit("broker.request", "broker-" + std::to_string(i), tv::TraceEvent::INSTANT, 0, "", line);
+    };
+  };
+  co.customize_name_server = [this](fake::NameServerOptions& ns) {
+    ns.log = [this](const std::string& line) { emit("namesrv.request", "namesrv", tv::TraceEvent::INSTANT, 0, "", line); };
+  };
+  co.on_runtime = [this](sim::SimRuntime& sim) {
+    sim_ = &sim;
+    if (options_.capture_trace)
+      sim.trace().set_tap([this](uint64_t index, sim::Micros time, std::string_view kind, std::string_view text) {
+        tv::TraceEvent& e = captured_.emplace_back();
+        e.set_index(index);
+        e.set_time_us(time);
+        e.set_kind(std::string(kind));
+        if (pending_ != nullptr) {
+          e.MergeFrom(*pending_);  // track, phase, span, peer and the text without the track in front
+        } else {
+          e.set_track(kind.starts_with("net.") || kind.starts_with("fault.") ? "network" : "sim");
+          e.set_text(std::string(text));
+        }
+      });
+  };
+  cluster_ = std::make_unique<sim::SimCluster>(co);
+}
+
+void ScenarioRun::emit(std::string_view kind, const std::string& track, tv::TraceEvent::Phase phase, uint64_t span,
+                       const std::string& peer, const std::string& text) {
+  if (sim_ == nullptr) return;
+  std::string line = track + " " + text;
+  if (!options_.capture_trace) return sim_->record(kind, line);
+  tv::TraceEvent meta;
+  meta.set_text(text);
+  meta.set_track(track);
+  meta.set_phase(phase);
+  meta.set_span(span);
+  meta.set_peer(peer);
+  pending_ = &meta;
+  sim_->record(kind, line);
+  pending_ = nullptr;
+}
+
+std::vector<std::string> ScenarioRun::hosts(const std::string& name) const {
+  std::vector<std::string> out;
+  auto producers = [&] {
+    for (int i = 0; i < scenario_.producers_size(); ++i) out.push_back(producer_host(i));
+  };
+  auto consumers = [&] {
+    for (const GroupRun& g : groups_)
+      for (int m = 0; m < std::max(g.next_member, g.spec.consumers()); ++m) out.push_back(consumer_host(g.index, m));
+  };
+  if (name == "namesrv") out.push_back("10.0.0.100");
+  else if (name == "brokers")
+    for (int i = 0; i < scenario_.topology().brokers(); ++i) out.push_back(sim::SimCluster::broker_host(i));
+  else if (name == "producers") producers();
+  else if (name == "consumers") consumers();
+  else if (name == "clients") { producers(); consumers(); }
+  else if (name.starts_with("broker-")) out.push_back(sim::SimCluster::broker_host(std::stoi(name.substr(7))));
+  else if (name.starts_with("producer-")) out.push_back(producer_host(std::stoi(name.substr(9))));
+  else if (name.starts_with("consumer-")) {
+    size_t dash = name.find('-', 9);
+    out.push_back(consumer_host(std::stoi(name.substr(9, dash - 9)), std::stoi(name.substr(dash + 1))));
+  }
+  return out;
+}
+
+producer::ProducerOptions producer_options_for(sim::SimCluster& cluster, const pb::Producer& spec, const pb::Break& broken,
+                                               const std::string& host) {
+  producer::ProducerOptions o = cluster.producer_options(spec.group(), host);
+  client::Profile profile = spec.profile() == pb::V5 ? client::Profile::kV5 : client::Profile::kV4_9_8;
+  if (broken.other_profile()) profile = profile == client::Profile::kV5 ? client::Profile::kV4_9_8 : client::Profile::kV5;
+  o.client.profile = profile;
+  o.retry_times_when_send_failed = spec.retry_times_when_send_failed() + broken.extra_sync_retries();
+  o.retry_times_when_send_async_failed = spec.retry_times_when_send_async_failed() + broken.extra_async_retries();
+  o.send_msg_timeout_ms = spec.send_msg_timeout_ms() + broken.extra_timeout_ms();
+  o.send_latency_fault_enable = spec.send_latency_fault_enable() || broken.hidden_latency_tolerance();
+  o.retry_another_broker_when_not_store_ok = spec.retry_another_broker_when_not_store_ok();
+  if (broken.drop_retry_code()) {
+    std::set<int32_t> codes = producer::default_retry_response_codes(profile);
+    codes.erase(1);
+    o.retry_response_codes = codes;
+  }
+  return o;
+}
+
+void ScenarioRun::start_producers() {
+  producers_.resize(static_cast<size_t>(scenario_.producers_size()));
+  for (int i = 0; i < scenario_.producers_size(); ++i) {
+    ProducerRun& p = producers_[static_cast<size_t>(i)];
+    p.spec = scenario_.producers(i);
+    p.host = producer_host(i);
+    p.track = "producer-" + std::to_string(i);
+    p.producer = cluster_->make_producer(producer_options_for(*cluster_, p.spec, scenario_.break_client(), p.host), p.host);
+    p.producer->set_observer([this, i](const producer::SendEvent& e) { on_send_event(producers_[static_cast<size_t>(i)], e); });
+    if (auto error = p.producer->start()) {
+      setup_errors_.emplace_back(0, p.track + " did not start: " + error->message);
+      continue;
+    }
+    cluster_->sim().after(runtime::millis(p.spec.start_ms()), [this, i, alive = std::weak_ptr<int>(alive_)] {
+      if (!alive.expired()) send_tick(producers_[static_cast<size_t>(i)]);
+    });
+  }
+}
+
+void ScenarioRun::send_tick(ProducerRun& p) {
+  if (cluster_->now_ms() >= p.spec.stop_ms() || p.sent >= scenario_.limits().max_sends()) return;
+  int n = ++p.sent;
+  std::string body = p.track + "-" + std::to_string(n) + "-";
+  if (body.size() < static_cast<size_t>(p.spec.body_bytes())) body.resize(static_cast<size_t>(p.spec.body_bytes()), 'x');
+  auto msg = producer::Message::make(p.spec.topic(), std::move(body), "", "key-" + std::to_string(n));
+  switch (p.spec.mode()) {
+    case pb::ASYNC: p.producer->send_async(std::move(msg), [](producer::SendOutcome) {}); break;
+    case pb::ONEWAY: p.producer->send_oneway(std::move(msg), [](std::optional<client::ClientError>) {}); break;
+    default: p.producer->send(std::move(msg), [](producer::SendOutcome) {}); break;
+  }
+  cluster_->sim().after(runtime::millis(p.spec.every_ms()), [this, &p, alive = std::weak_ptr<int>(alive_)] {
+    if (!alive.expired()) send_tick(p);
+  });
+}
+
+void ScenarioRun::on_send_event(ProducerRun& p, const producer::SendEvent& e) {
+  p.events.push_back(e);
+  for (GroupRun& g : groups_)
+    if (g.spec.topic() == e.topic) g.checker->on_send_event(e);
+  uint64_t span = (e.send_id << 8) | static_cast<uint64_t>(e.attempt & 0xff);
+  std::string peer = e.queue ? e.queue->broker_name : "";
+  std::string text = checks::format_event(e);
+  if (text.starts_with("t=")) text.erase(0, text.find(' ') + 1);  // the trace has the time already
+  switch (e.type) {
+    case SendEventType::kAttempt: emit("send.attempt", p.track, tv::TraceEvent::BEGIN, span, peer, text); break;
+    case SendEventType::kAttemptResult: emit("send.result", p.track, tv::TraceEvent::END, span, peer, text); break;
+    case SendEventType::kSendBegin:
+      if (healed_at_ms_ >= 0) p.begun_after_heal.insert(e.send_id);
+      emit("send.begin", p.track, tv::TraceEvent::INSTANT, 0, "", text);
+      break;
+    case SendEventType::kFaultUpdate: emit("send.fault_update", p.track, tv::TraceEvent::INSTANT, 0, "", text); break;
+    case SendEventType::kSendEnd:
+      emit("send.end", p.track, tv::TraceEvent::INSTANT, 0, peer, text);
+      if (e.result && p.begun_after_heal.count(e.send_id) > 0) ++p.ok_after_heal;
+      break;
+  }
+}
+
+void ScenarioRun::start_groups() {
+  groups_.resize(static_cast<size_t>(scenario_.consumer_groups_size()));
+  for (int i = 0; i < scenario_.consumer_groups_size(); ++i) {
+    GroupRun& g = groups_[static_cast<size_t>(i)];
+    g.spec = scenario_.consumer_groups(i);
+    g.index = i;
+    g.rng = cluster_->sim().fork_prng("group-" + std::to_string(i));
+    sim::DeliveryCheckerOptions co;
+    co.group = g.spec.group();
+    co.clock = &cluster_->sim();
+    for (const pb::Topic& t : scenario_.topology().topics())
+      if (t.name() == g.spec.topic()) co.topics[t.name()] = t.queues();
+    for (int b = 0; b < cluster_->broker_count(); ++b) co.brokers[sim::SimCluster::broker_name(b)] = &cluster_->broker(b);
+    if (g.spec.orderly()) co.orderly_max_reconsume_times = g.spec.max_reconsume_times();
+    g.checker = std::make_unique<sim::DeliveryChecker>(co);
+    g.checker->start_sampling(cluster_->sim(), 100);
+  }
+  for (GroupRun& g : groups_)
+    for (int m = 0; m < g.spec.consumers(); ++m) start_member(g, m);
+}
+
+namespace {
+
+// The listener model of a group: answer after a uniform delay; RECONSUME_LATER / SUSPEND with later_p.
+template <typename Status>
+void answer_later(sim::SimCluster& cluster, const pb::Listener& l, sim::Prng& rng, int32_t reconsume_times,
+                  Status success, Status later, std::function<void(Status)> done) {
+  bool again = reconsume_times < l.later_until_reconsumed() && rng.chance(l.later_p());
+  int64_t delay = l.max_ms() > l.min_ms() ? rng.uniform_int(l.min_ms(), l.max_ms()) : l.min_ms();
+  Status status = again ? later : success;
+  if (delay <= 0) return done(status);
+  cluster.sim().after(runtime::millis(delay), [done = std::move(done), status] { done(status); });
+}
+
+}  // namespace
+
+ConsumerRun* ScenarioRun::start_member(GroupRun& g, int member) {
+  auto c = std::make_unique<ConsumerRun>();
+  c->host = consumer_host(g.index, member);
+  c->track = "consumer-" + std::to_string(g.index) + "-" + std::to_string(member);
+  c->label = c->track + "#" + std::to_string(g.members.size());
+  g.next_member = std::max(g.next_member, member + 1);
+  consumer::PushConsumerOptions o = cluster_->consumer_options(g.spec.group(), g.spec.topic(), "*", c->host);
+  o.client.profile = g.spec.profile() == pb::V5 ? client::Profile::kV5 : client::Profile::kV4_9_8;
+  o.max_reconsume_times = scenario_.break_client().dlq_at_once() ? 0 : g.spec.max_reconsume_times();
+  auto strategy = consumer::make_allocate_strategy(g.spec.allocate_strategy(), consumer::AllocateParams{});
+  if (strategy.ok()) o.allocate_strategy = std::shared_ptr<consumer::AllocateStrategy>(std::move(strategy.value()));
+  c->consumer = cluster_->make_consumer(o, c->host);
+  auto rng = std::make_shared<sim::Prng>(g.rng.fork(c->label));
+  const pb::Listener listener = g.spec.listener();
+  sim::SimCluster* cluster = cluster_.get();
+  if (g.spec.orderly()) {
+    using consumer::ConsumeOrderlyStatus;
+    c->consumer->register_listener(g.checker->wrap(
+        c->label, consumer::OrderlyListener([cluster, listener, rng](const std::vector<consumer::MessageExt>& msgs,
+                                                                     consumer::ConsumeOrderlyContext&,
+                                                                     std::function<void(ConsumeOrderlyStatus)> done) {
+          answer_later(*cluster, listener, *rng, msgs.front().reconsume_times(), ConsumeOrderlyStatus::kSuccess,
+                       ConsumeOrderlyStatus::kSuspendCurrentQueueAMoment, std::move(done));
+        })));
+  } else {
+    using consumer::ConsumeConcurrentlyStatus;
+    c->consumer->register_listener(g.checker->wrap(
+        c->label, consumer::ConcurrentlyListener([cluster, listener, rng](const std::vector<consumer::MessageExt>& msgs,
+                                                                          consumer::ConsumeConcurrentlyContext&,
+                                                                          std::function<void(ConsumeConcurrentlyStatus)> done) {
+          answer_later(*cluster, listener, *rng, msgs.front().reconsume_times(), ConsumeConcurrentlyStatus::kConsumeSuccess,
+                       ConsumeConcurrentlyStatus::kReconsumeLater, std::move(done));
+        })));
+  }
+  ConsumerRun* raw = c.get();
+  consumer::ConsumerObserver checker_observer = g.checker->observer(c->label);
+  int group_index = g.index;
+  c->consumer->set_observer([this, checker_observer, raw, group_index](const consumer::ConsumerEvent& e) {
+    checker_observer(e);
+    on_consumer_event(groups_[static_cast<size_t>(group_index)], *raw, e);
+  });
+  emit("consumer.start", c->track, tv::TraceEvent::INSTANT, 0, "", c->label + " " + g.spec.group());
+  if (auto error = c->consumer->start()) setup_errors_.emplace_back(cluster_->now_ms(), c->label + " did not start: " + error->message);
+  g.members.push_back(std::move(c));
+  return raw;
+}
+
+void ScenarioRun::stop_member(GroupRun& g, int member) {
+  std::string track = "consumer-" + std::to_string(g.index) + "-" + std::to_string(member);
+  for (auto it = g.members.rbegin(); it != g.members.rend(); ++it) {
+    ConsumerRun& c = **it;
+    if (c.track != track || c.stopped) continue;
+    c.stopped = true;
+    g.checker->retire(c.label);
+    emit("consumer.stop", c.track, tv::TraceEvent::INSTANT, 0, "", c.label);
+    c.consumer->shutdown();
+    return;
+  }
+}
+
+void ScenarioRun::on_consumer_event(GroupRun& g, ConsumerRun& c, const consumer::ConsumerEvent& e) {
+  (void)g;
+  using consumer::ConsumerEventType;
+  std::string queue = sim::queue_name(e.queue);
+  note_consumer_event(coverage_, e, c.pull_started_ms, c.allocation);
+  switch (e.type) {
+    case ConsumerEventType::kPull: {
+      uint64_t span = new_span();
+      c.pull_span[e.queue] = span;
+      c.pull_started_ms[e.queue] = e.now_ms;
+      emit("pull", c.track, tv::TraceEvent::BEGIN, span, e.queue.broker_name, "pull " + queue + " offset=" + std::to_string(e.offset));
+      break;
+    }
+    case ConsumerEventType::kPullResult: {
+      auto it = c.pull_span.find(e.queue);
+      uint64_t span = it == c.pull_span.end() ? 0 : it->second;
+      if (it != c.pull_span.end()) c.pull_span.erase(it);
+      std::string outcome = e.error ? "error " + std::to_string(e.error->code) + " " + e.error->message
+                                    : e.status + " next=" + std::to_string(e.offset) + " found=" + std::to_string(e.offsets.size());
+      emit("pull.result", c.track, span != 0 ? tv::TraceEvent::END : tv::TraceEvent::INSTANT, span, e.queue.broker_name,
+           queue + " " + outcome);
+      break;
+    }
+    default:
+      emit(consumer_event_kind(e.type), c.track, tv::TraceEvent::INSTANT, 0, e.queue.broker_name, describe_consumer_event(e));
+      break;
+  }
+}
+
+void ScenarioRun::drive_phases(RunResult& result) {
+  sim::SimRuntime& sim = cluster_->sim();
+  const uint64_t limit = options_.max_events != 0 ? options_.max_events : scenario_.limits().max_events();
+  auto budget = [&] { return limit > sim.counters().events_run ? limit - sim.counters().events_run : 0; };
+  auto drive = [&](const std::function<bool()>& done, int64_t ms) {
+    if (event_limit_hit_) return;
+    sim::RunOutcome outcome = sim.run_until(done, sim.now() + runtime::millis(ms), budget()).outcome;
+    if (outcome == sim::RunOutcome::kEventLimit || budget() == 0) event_limit_hit_ = true;
+  };
+  const pb::Phases& phases = scenario_.phases();
+  emit("phase", "checks", tv::TraceEvent::INSTANT, 0, "", "fault phase " + std::to_string(phases.fault_ms()) + " ms");
+  drive([] { return false; }, phases.fault_ms());
+  heal_everything(*this);
+  healed_at_ms_ = cluster_->now_ms();
+  emit("phase", "checks", tv::TraceEvent::INSTANT, 0, "", "heal at " + std::to_string(healed_at_ms_) + " ms");
+  int64_t last_stop = 0;
+  for (const ProducerRun& p : producers_) last_stop = std::max(last_stop, p.spec.stop_ms());
+  auto all_consumed = [&] {
+    if (cluster_->now_ms() < last_stop) return false;
+    return std::all_of(groups_.begin(), groups_.end(), [](const GroupRun& g) { return g.checker->all_consumed(); });
+  };
+  drive(all_consumed, std::max(phases.liveness_ms(), last_stop - cluster_->now_ms() + phases.liveness_ms()));
+  emit("phase", "checks", tv::TraceEvent::INSTANT, 0, "", "liveness wait ended at " + std::to_string(cluster_->now_ms()) + " ms");
+  drive([] { return false; }, phases.settle_ms());
+  result.virtual_ms = cluster_->now_ms();
+}
+
+void ScenarioRun::collect_stats(RunResult& result) {
+  RunStats& st = result.stats;
+  for (const ProducerRun& p : producers_)
+    for (const producer::SendEvent& e : p.events) {
+      if (e.type == SendEventType::kSendBegin) ++st.sends;
+      if (e.type == SendEventType::kAttempt) {
+        ++st.attempts;
+        if (e.attempt > 0) ++st.retries;
+      }
+      if (e.type == SendEventType::kSendEnd) {
+        if (e.result && e.result->status == producer::SendStatus::kSendOk) ++st.sends_ok;
+        if (e.error) ++st.send_errors;
+      }
+    }
+  for (GroupRun& g : groups_) {
+    sim::DeliveryReport report = g.checker->report();
+    st.deliveries += report.deliveries;
+    st.consumed += report.consumed;
+    st.duplicates += report.duplicate_messages;
+    st.pulls += report.pulls;
+    st.rebalances += report.rebalances;
+  }
+  for (const pb::Fault& f : faults_) ++st.faults_by_kind[fault_kind_name(f)];
+}
+
+RunResult ScenarioRun::run() {
+  RunResult result;
+  result.scenario = scenario_.name();
+  result.seed = seed_;
+  result.faults = faults_;
+  emit("run.begin", "checks", tv::TraceEvent::INSTANT, 0, "",
+       "scenario " + scenario_.name() + " seed " + std::to_string(seed_) + " faults " + std::to_string(faults_.size()));
+  start_groups();
+  start_producers();
+  apply_fault_plan(*this);
+  drive_phases(result);
+  for (ProducerRun& p : producers_) cover_sends(coverage_, p.events);
+  for (const auto& [at, what] : setup_errors_) result.error += (result.error.empty() ? "" : "; ") + what;
+  run_checks(*this, result);
+  for (const CheckVerdict& v : result.checks)
+    emit("check.verdict", "checks", tv::TraceEvent::INSTANT, 0, "",
+         v.name + (v.passed ? " passed" : " FAILED") + " checked=" + std::to_string(v.checked));
+  collect_stats(result);
+  result.coverage = coverage_;
+  result.events = cluster_->sim().trace().size();
+  result.digest = cluster_->sim().trace().digest_hex();
+  if (options_.capture_trace) result.trace = std::move(captured_);
+  return result;
+}
+
+RunResult run_scenario(const pb::Scenario& scenario, uint64_t seed, const RunOptions& options) {
+  ScenarioRun run(scenario, seed, options);
+  return run.run();
+}
+
+pb::Scenario materialize(const pb::Scenario& scenario, uint64_t seed) {
+  pb::Scenario out = scenario;
+  for (pb::Fault& f : draw_swarm_faults(scenario, seed)) *out.add_faults() = std::move(f);
+  out.mutable_swarm()->Clear();
+  out.set_seed(seed);
+  return out;
+}
+
+}  // namespace rmq::scenario
