@@ -107,6 +107,8 @@ producer::SendObserver DeliveryChecker::send_observer() {
 
 void DeliveryChecker::on_send_event(const producer::SendEvent& event) {
   if (event.type != producer::SendEventType::kSendEnd) return;
+  // A oneway send is never acknowledged: nothing answers it, so nothing is promised about it.
+  if (event.mode == producer::CommunicationMode::kOneway) return;
   if (!event.result) {
     if (event.error) ++counters_.send_errors;
     return;

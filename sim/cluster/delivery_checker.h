@@ -12,7 +12,8 @@
 //   broker's consume queues are dense and never truncated (keep_store_on_crash = true is assumed: a lost store
 //   restarts offsets at 0 and breaks this definition).
 // - Acknowledged sends: every kSendEnd carrying a SendResult, whatever its SendStatus (SEND_OK,
-//   FLUSH_DISK_TIMEOUT, ... all mean "stored"). Each maps its msgId (UNIQ_KEY) to (topic, broker, queueId,
+//   FLUSH_DISK_TIMEOUT, ... all mean "stored"); ONEWAY sends are never acknowledged (nothing answers them).
+//   Each maps its msgId (UNIQ_KEY) to (topic, broker, queueId,
 //   queueOffset). A message stored by an attempt whose answer never reached the producer is stored but not an
 //   acknowledged send.
 // - A delivery: one message handed to a listener of the group: (consumer, Q = the context's queue, the

@@ -103,6 +103,19 @@ TEST(ScenarioRunner, DefaultCampaignSeedsPass) {
   }
 }
 
+// Nothing answers a oneway send, so the delivery check promises nothing about it (its messages are still
+// delivered, counted as consumed without a send result).
+TEST(ScenarioRunner, OnewaySendsAreDeliveredButNotPromised) {
+  pb::Scenario s = load("default.textproto");
+  s.mutable_producers(0)->set_mode(pb::ONEWAY);
+  for (uint64_t seed : {1, 2}) {
+    RunResult r = run_scenario(s, seed);
+    EXPECT_TRUE(r.passed()) << describe(r);
+    EXPECT_GT(r.stats.deliveries, 300u) << describe(r);
+    EXPECT_EQ(r.stats.consumed, 0u) << describe(r);
+  }
+}
+
 TEST(ScenarioRunner, SameSeedSameDigestOtherSeedOtherDigest) {
   pb::Scenario s = load("default.textproto");
   RunResult a = run_scenario(s, 11), b = run_scenario(s, 11), c = run_scenario(s, 12);
