@@ -161,11 +161,12 @@ def esc(text):
 
 
 RATE_COUNTERS = ("sends_per_s", "messages_per_s", "events_per_second", "messages_per_second",
-                 "round_trips_per_s", "round_trips_per_second", "queues_per_s", "virtual_s_per_s")
+                 "round_trips_per_s", "round_trips_per_second", "queues_per_s", "virtual_s_per_s",
+                 "seeds_per_s", "x_real_time", "peak_heap_MiB")
 
 
 def print_tables(indir):
-    for suite in ("codec", "sim", "remoting", "allocate", "fault", "producer", "consumer"):
+    for suite in ("codec", "sim", "remoting", "allocate", "fault", "producer", "consumer", "campaign"):
         runs = load(os.path.join(indir, suite + ".json"))
         if not runs:
             continue

@@ -89,6 +89,8 @@ Status FakeBroker::Impl::start(const std::string& address) {
   listen_address = address;
   remoting::RemotingServerOptions server_options;
   server_options.idle_timeout_ms = options.idle_timeout_ms;
+  server_options.max_connections = options.max_connections;
+  server_options.max_frame_length = options.max_frame_length;
   server = std::make_unique<remoting::RemotingServer>(runtime, server_options);
   install_handlers();
   std::weak_ptr<int> token = alive;

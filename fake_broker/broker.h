@@ -61,6 +61,8 @@ struct BrokerOptions {
   // Connections silent this long are closed (serverChannelMaxIdleTimeSeconds); a consumer's closed connection
   // leaves its groups. 0 = never.
   int64_t idle_timeout_ms = 120'000;
+  size_t max_connections = 4096;                                 // further connections are closed at once
+  uint32_t max_frame_length = remoting::kDefaultMaxFrameLength;  // a longer frame closes its connection
 };
 
 // Fault hooks (DESIGN §4, broker part). A request takes the first rule whose code and window match and whose

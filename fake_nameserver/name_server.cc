@@ -40,6 +40,8 @@ struct FakeNameServer::Impl {
   static remoting::RemotingServerOptions server_options(const NameServerOptions& o) {
     remoting::RemotingServerOptions s;
     s.idle_timeout_ms = o.idle_timeout_ms;
+    s.max_connections = o.max_connections;
+    s.max_frame_length = o.max_frame_length;
     return s;
   }
 

@@ -61,6 +61,8 @@ struct NameServerOptions {
   // Connections silent this long are closed (serverChannelMaxIdleTimeSeconds); a broker whose registering
   // connection is closed so is dropped at once, as the real nameserver's onChannelIdle does. 0 = never.
   int64_t idle_timeout_ms = 120'000;
+  size_t max_connections = 4096;                                 // further connections are closed at once
+  uint32_t max_frame_length = remoting::kDefaultMaxFrameLength;  // a longer frame closes its connection
 };
 
 class FakeNameServer {

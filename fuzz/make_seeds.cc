@@ -5,6 +5,7 @@
 //   json_header      the header text of every JSON frame
 //   rocketmq_header  the header bytes of every ROCKETMQ frame
 //   route_data       GET_ROUTEINFO_BY_TOPIC (105) answer bodies
+//   scenario_loader  the shipped scenarios (scenarios/*.textproto)
 //   heartbeat_data   HEART_BEAT (34) and CHECK_CLIENT_CONFIG (46) request bodies
 //   message_codec    PULL_MESSAGE (11) / VIEW (33) / QUERY (12) answer bodies (stored message records)
 //   broker_stream    each exchange's request as one record, and each file's requests as one session
@@ -128,6 +129,13 @@ int main(int argc, char** argv) {
     }
     if (!session_frames.empty()) w.write("frame_decoder", stem + "-session", Bytes(2, '\0') + session_frames);
     if (!session_records.empty()) w.write("broker_stream", stem + "-session", session_records);
+  }
+  // The scenario loader starts from the shipped scenarios.
+  for (const auto& entry : std::filesystem::directory_iterator(RMQSIM_SCENARIOS_DIR)) {
+    if (entry.path().extension() != ".textproto") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    w.write("scenario_loader", entry.path().stem().string(), ByteView(text));
   }
   for (const auto& [target, count] : w.counts) std::cout << "fuzz_make_seeds: " << target << ": " << count << " seeds\n";
   return 0;

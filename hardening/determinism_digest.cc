@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "sim/cluster/sim_cluster.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/scenario/scenario_runner.h"
 
 namespace {
 
@@ -125,6 +127,18 @@ int main(int argc, char** argv) {
     std::printf("consume seed=%llu events=%llu digest=%s ok=%d failed=%d consumed=%d\n",
                 static_cast<unsigned long long>(seed), static_cast<unsigned long long>(c.events), c.digest.c_str(),
                 c.ok, c.failed, c.consumed);
+    // The shipped scenarios through the scenario runner: the default campaign's swarm and the orderly churn.
+    for (const char* file : {"default.textproto", "consumer_churn.textproto"}) {
+      auto s = scenario::load_scenario(std::string(RMQSIM_SCENARIOS_DIR) + "/" + file);
+      if (!s.ok()) {
+        std::fprintf(stderr, "%s\n", s.error().message.c_str());
+        return 2;
+      }
+      scenario::RunResult r = scenario::run_scenario(*s, seed);
+      std::printf("scenario %s seed=%llu events=%llu digest=%s passed=%d\n", r.scenario.c_str(),
+                  static_cast<unsigned long long>(seed), static_cast<unsigned long long>(r.events), r.digest.c_str(),
+                  r.passed() ? 1 : 0);
+    }
   }
   return 0;
 }

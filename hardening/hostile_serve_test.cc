@@ -71,6 +71,12 @@ constexpr int kPartialBigFrames = 4;
 constexpr size_t kPartialBigBytes = size_t{4} << 20;  // of a 16 MiB - 4 frame, then silence
 constexpr int kGoodMessages = 100;
 constexpr size_t kBigBody = (size_t{7} << 19);  // 3.5 MiB: every pull of it answers with one ~3.5 MiB record
+// The limits serve is started with (its flags): the memory bound below is computed from them. The send backlog is
+// a quarter of the default so that the bound is tight; the frame limit stays the real servers' 16 MiB (the
+// partial big frames are just under it); the connection limit leaves room for the 1000 idle ones.
+constexpr size_t kConfiguredMaxConnections = 2048;
+constexpr size_t kConfiguredSendBacklog = size_t{16} << 20;
+constexpr uint32_t kConfiguredMaxFrame = 16 * 1024 * 1024;
 
 // --- the child process -----------------------------------------------------------------------------------------
 
@@ -310,7 +316,9 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
     int base = 22000 + static_cast<int>(ports() % 2000) * 10;
     started = serve.start({"serve", "--namesrv-port", std::to_string(base), "--broker-base-port",
                            std::to_string(base + 1), "--brokers", "1", "--topic", "Hostile:4", "--topic",
-                           "HostileBig:1"});
+                           "HostileBig:1", "--max-connections", std::to_string(kConfiguredMaxConnections),
+                           "--send-backlog", std::to_string(kConfiguredSendBacklog), "--max-frame",
+                           std::to_string(kConfiguredMaxFrame)});
   }
   ASSERT_TRUE(started) << serve.output;
   // Loopback only unless --bind says otherwise: the ready line and the kernel's listening sockets agree.
@@ -511,22 +519,21 @@ TEST(HostileServe, BoundedMemoryAndGoodClientsFinish) {
   // and the small ones), an answer being built (a record copied a few times) and a fixed allowance for the
   // allocator, thread stacks and the runtime.
   constexpr long kPerConnectionBytes = 32 * 1024;
-  const runtime::AsioRuntimeOptions asio_defaults;
-  const remoting::RemotingServerOptions server_defaults;
+  const runtime::AsioRuntimeOptions asio_defaults;  // for the read chunk, which serve does not configure
   const long connections = kIdleConnections + kPartialBigFrames + kNeverReading + 8;
   const long bound_kb =
       baseline_kb +
       static_cast<long>((connections * kPerConnectionBytes + asio_defaults.read_chunk +
                          kPartialBigFrames * kPartialBigBytes +
-                         kNeverReading * (asio_defaults.send_buffer_limit + kBigBody + 4096) + 4 * kBigBody) /
+                         kNeverReading * (kConfiguredSendBacklog + kBigBody + 4096) + 4 * kBigBody) /
                         1024) +
       64 * 1024;
   const long hwm_kb = serve.status_kb("VmHWM");
   const long attempted_kb = static_cast<long>(kNeverReading * kPullsPerNeverReading * (kBigBody / 1024));
   std::printf("hostile: baseline %ld kB, peak %ld kB (bound %ld kB; never-reading clients asked for %ld kB of "
               "answers), attacks and good clients took %.1f s, max_frame %u, max_connections %zu\n",
-              baseline_kb, hwm_kb, bound_kb, attempted_kb, attack_seconds, server_defaults.max_frame_length,
-              server_defaults.max_connections);
+              baseline_kb, hwm_kb, bound_kb, attempted_kb, attack_seconds, kConfiguredMaxFrame,
+              kConfiguredMaxConnections);
   EXPECT_GT(hwm_kb, 0);
   if (!kSanitized) {
     EXPECT_LT(hwm_kb, bound_kb);

@@ -133,6 +133,17 @@ std::vector<MessageQueue> allocated(const AllocateStrategy& s, const std::string
   return std::get<std::vector<MessageQueue>>(r);
 }
 
+// What allocate() gives, the error included: an ordering property compares outcomes, and Java throws for some
+// inputs (e.g. MACHINE_ROOM_NEARBY's "Machine room is null for consumer id -" for a client id with an empty room).
+std::string outcome(const AllocateStrategy& s, const std::string& cid, const View& v) {
+  AllocateResult r = s.allocate("group", cid, v.mq_all, v.cid_all);
+  if (const auto* e = std::get_if<ClientError>(&r)) return "threw " + allocate_error_text(*e);
+  std::string out;
+  for (const MessageQueue& mq : std::get<std::vector<MessageQueue>>(r))
+    out += mq.topic + "@" + mq.broker_name + "#" + std::to_string(mq.queue_id) + " ";
+  return out;
+}
+
 // Queue → owner over every consumer of the view; fails on a queue owned twice.
 std::map<MessageQueue, std::string> owners(const AllocateStrategy& s, const View& v) {
   std::map<MessageQueue, std::string> out;
@@ -274,7 +285,7 @@ RC_GTEST_PROP(AllocateProperties, SortedInputGivesAnOrderIndependentResult, ()) 
   RC_ASSERT(a.mq_all == b.mq_all);
   RC_ASSERT(a.cid_all == b.cid_all);
   auto s = strategy(name, *rc::gen::inRange(1, 12));
-  for (const std::string& cid : v.cid_all) RC_ASSERT(allocated(*s, cid, a) == allocated(*s, cid, b));
+  for (const std::string& cid : v.cid_all) RC_ASSERT(outcome(*s, cid, a) == outcome(*s, cid, b));
 }
 
 RC_GTEST_PROP(AllocateProperties, MachineRoomSplitsItsRoomsQueuesOnceAndAsEvenlyAsAvg, ()) {

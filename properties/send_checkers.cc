@@ -8,6 +8,12 @@
 
 namespace rmq::checks {
 
+// The grouping a GroupedSendsScope made for one vector.
+struct GroupedSends {
+  const std::vector<producer::SendEvent>* events = nullptr;
+  std::vector<SendTrace> traces;
+};
+
 using client::ClientError;
 using client::JavaException;
 using producer::CommunicationMode;
@@ -214,10 +220,16 @@ bool end_is_send_n_times(const SendTrace& s) {
          s.end->error->message.starts_with("Send [");
 }
 
+thread_local GroupedSends* t_grouped = nullptr;  // the innermost GroupedSendsScope's grouping on this thread
+
 // Runs `f` over every well-formed send (begin present) of the given mode.
 template <typename F>
 void for_sends(const std::vector<SendEvent>& events, std::optional<CommunicationMode> mode, F&& f) {
-  for (const SendTrace& s : group_by_send(events)) {
+  std::vector<SendTrace> own;
+  const std::vector<SendTrace>* traces = &own;
+  if (t_grouped != nullptr && t_grouped->events == &events) traces = &t_grouped->traces;
+  else own = group_by_send(events);
+  for (const SendTrace& s : *traces) {
     if (!s.begin) continue;
     if (mode && s.begin->mode != *mode) continue;
     f(s);
@@ -301,6 +313,15 @@ int64_t not_available_duration(client::Profile profile, int64_t latency_ms, bool
   }
   return 0;
 }
+
+GroupedSendsScope::GroupedSendsScope(const std::vector<SendEvent>& events)
+    : own_(std::make_unique<GroupedSends>(GroupedSends{&events, group_by_send(events)})), previous_(t_grouped) {
+  t_grouped = own_.get();
+}
+
+GroupedSendsScope::~GroupedSendsScope() { t_grouped = previous_; }
+
+const std::vector<SendTrace>& GroupedSendsScope::traces() const { return own_->traces; }
 
 std::vector<SendTrace> group_by_send(const std::vector<SendEvent>& events) {
   std::vector<SendTrace> out;

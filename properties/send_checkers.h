@@ -40,6 +40,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -114,6 +115,24 @@ std::vector<Violation> check_async_retries(const std::vector<producer::SendEvent
 // Groups the stream by send id (sends in order of their first event). Duplicate kAttempt events for the same
 // attempt (same index, nothing in between) are folded into one here; check_well_formed reports them.
 std::vector<SendTrace> group_by_send(const std::vector<producer::SendEvent>& events);
+
+// Groups `events` once for every checker called on this thread with that very vector while the scope lives
+// (a run of all the checkers over one long stream groups it once instead of once per checker). The vector must
+// not change meanwhile.
+struct GroupedSends;
+class GroupedSendsScope {
+ public:
+  explicit GroupedSendsScope(const std::vector<producer::SendEvent>& events);
+  ~GroupedSendsScope();
+  // group_by_send(events), as the checkers see it.
+  const std::vector<SendTrace>& traces() const;
+  GroupedSendsScope(const GroupedSendsScope&) = delete;
+  GroupedSendsScope& operator=(const GroupedSendsScope&) = delete;
+
+ private:
+  std::unique_ptr<GroupedSends> own_;
+  GroupedSends* previous_;
+};
 
 // "t=1234 #3 attempt 1 broker-0/q2 @10.0.0.1:10911 budget=2766ms" and the like, one event per line.
 std::string format_event(const producer::SendEvent& event);

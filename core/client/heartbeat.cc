@@ -54,7 +54,9 @@ void ClientInstance::send_heartbeat_to_all_brokers_with_lock(std::function<void(
 void ClientInstance::heartbeat_each(std::shared_ptr<AddressList> targets, size_t index,
                                     std::shared_ptr<protocol::HeartbeatData> data, std::function<void()> done) {
   if (index >= targets->size()) return done();
-  auto [broker_name, addr] = (*targets)[index];
+  // Named copies, not structured bindings: the callback captures them (clang 14 cannot capture bindings).
+  std::string broker_name = (*targets)[index].first;
+  std::string addr = (*targets)[index].second;
   std::weak_ptr<int> alive = alive_;
   ++heartbeats_sent_;
   api_.send_heartbeat(addr, *data, config_.mq_client_api_timeout_ms,

@@ -64,7 +64,9 @@ void ConsumeOrderlyService::lock(const client::MessageQueue& mq, std::function<v
 void ConsumeOrderlyService::lock_all() {
   std::map<std::string, std::vector<client::MessageQueue>> by_broker;
   for (const auto& mq : consumer_.rebalance().owned_queues()) by_broker[mq.broker_name].push_back(mq);
-  for (const auto& [broker, mqs] : by_broker) {
+  for (const auto& entry : by_broker) {
+    const std::string& broker = entry.first;
+    const auto& mqs = entry.second;  // a named reference: lambdas may not capture structured bindings (clang 14)
     auto found = consumer_.instance()->find_broker_address_in_subscribe(broker, 0, true);
     if (!found) continue;
     std::weak_ptr<int> alive = consumer_.alive_token();

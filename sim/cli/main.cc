@@ -47,6 +47,19 @@ void add_serve(CLI::App& app, rmq::cli::ServeOptions& options) {
   serve->add_option("--faults", options.faults_file, "Fault plan file")->check(CLI::ExistingFile);
   serve->add_flag("--log-requests", options.log_requests, "Log one line per request");
   serve->add_option("--bind", options.bind, "Address to listen on (loopback unless given)")->capture_default_str();
+  serve->add_option("--max-connections", options.max_connections, "Connections per server; further ones are closed")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  serve->add_option("--max-frame", options.max_frame, "Frame limit in bytes, length word included")
+      ->check(CLI::Range(1024u, 0x7FFFFFFFu))
+      ->capture_default_str();
+  serve->add_option("--send-backlog", options.send_backlog,
+                    "Unsent answer bytes per connection (a client that never reads); answers past it are dropped")
+      ->check(CLI::Range(size_t{65536}, size_t{1} << 32))
+      ->capture_default_str();
+  serve->add_option("--idle-timeout", options.idle_timeout_s, "Seconds of silence before a connection is closed (0: never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{86400}))
+      ->capture_default_str();
 }
 
 constexpr const char* kProduceFooter = R"(Output: one JSON line per send, in order (index counts from 0):

@@ -67,10 +67,15 @@ int run_serve(const ServeOptions& options, const std::atomic<bool>& stop, std::o
     }
     plan = std::move(*parsed);
   }
-  runtime::AsioRuntime runtime;
+  runtime::AsioRuntimeOptions runtime_options;
+  runtime_options.send_buffer_limit = options.send_backlog;
+  runtime::AsioRuntime runtime(runtime_options);
   auto log = [&out](const std::string& line) { out << line << "\n" << std::flush; };
   fake::NameServerOptions ns_options;
   if (options.log_requests) ns_options.log = log;
+  ns_options.max_connections = options.max_connections;
+  ns_options.max_frame_length = options.max_frame;
+  ns_options.idle_timeout_ms = options.idle_timeout_s * 1000;
   fake::FakeNameServer name_server(runtime, ns_options);
   if (auto s = name_server.start(address_of(options.bind, options.namesrv_port)); !s.ok()) {
     err << "rmqsim serve: nameserver: " << s.error().message << "\n";
@@ -83,6 +88,9 @@ int run_serve(const ServeOptions& options, const std::atomic<bool>& stop, std::o
     b.broker_name = "broker-" + std::to_string(i);
     b.topics = *topics;
     if (options.log_requests) b.log = log;
+    b.max_connections = options.max_connections;
+    b.max_frame_length = options.max_frame;
+    b.idle_timeout_ms = options.idle_timeout_s * 1000;
     brokers.push_back(std::make_unique<fake::FakeBroker>(runtime, b));
     uint32_t port = options.broker_base_port + 10u * static_cast<uint32_t>(i);
     if (auto s = brokers.back()->start(address_of(options.bind, port)); !s.ok()) {
@@ -93,6 +101,15 @@ int run_serve(const ServeOptions& options, const std::atomic<bool>& stop, std::o
     brokers.back()->attach_name_server(&name_server);
     broker_list += (i ? "," : "") + b.broker_name + "@" + brokers.back()->address();
   }
+  // The worst case these limits allow: every connection of every server holding a partial frame and a full
+  // backlog. Printed so that an operator sees what a flood can cost.
+  const size_t servers = static_cast<size_t>(options.brokers) + 1;
+  const double worst_mib = static_cast<double>(servers * options.max_connections) *
+                           (static_cast<double>(options.max_frame) + static_cast<double>(options.send_backlog)) /
+                           (1024.0 * 1024.0);
+  out << "rmqsim serve: limits max-connections=" << options.max_connections << " per server, max-frame="
+      << options.max_frame << " bytes, send-backlog=" << options.send_backlog << " bytes per connection, idle-timeout="
+      << options.idle_timeout_s << " s (worst case " << static_cast<uint64_t>(worst_mib) << " MiB)\n";
   out << "rmqsim serve: ready namesrv=" << name_server.address() << " brokers=" << broker_list << std::endl;
   while (!stop.load()) runtime.run_for(runtime::millis(100));
   for (size_t i = 0; i < brokers.size(); ++i) {

@@ -21,6 +21,11 @@ struct ServeOptions {
   std::string faults_file;
   bool log_requests = false;
   std::string bind = "127.0.0.1";
+  // Per-server and per-connection limits (docs/hardening.md): what bounds the memory hostile clients can take.
+  size_t max_connections = 4096;             // per server; further connections are closed at once
+  uint32_t max_frame = 16 * 1024 * 1024;     // bytes, length word included (the real servers' 16 MiB)
+  size_t send_backlog = size_t{64} << 20;    // unsent answer bytes per connection; answers past it are dropped
+  int64_t idle_timeout_s = 120;              // silent connections are closed (0 = never)
 };
 
 // Parses and checks "NAME:QUEUES" topic specs; the error names the bad spec.

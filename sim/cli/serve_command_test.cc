@@ -1,8 +1,14 @@
-// parse_topic_specs (`rmqsim serve --topic NAME[:QUEUES]`): what it accepts and the exact error for each bad spec,
+// parse_topic_specs (`rmqsim serve --topic NAME[:QUEUES]`) and the limit flags: what they accept and the exact error
+// for each bad value,
 // since the message is all a user of `rmqsim serve` sees before it exits with code 2.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "sim/cli/serve_command.h"
+#include "testutil/run_command.h"
 
 namespace rmq::cli {
 namespace {
@@ -48,6 +54,40 @@ TEST(ParseTopicSpecs, EmptySpecOrEmptyName) {
   EXPECT_EQ(error_of({""}), "--topic \"\": empty; expected NAME or NAME:QUEUES");
   EXPECT_EQ(error_of({":4"}),
             "--topic :4: the topic name must match ^[%|a-zA-Z0-9_-]+$ (at most 127 characters)");
+}
+
+}  // namespace
+}  // namespace rmq::cli
+
+namespace rmq::cli {
+namespace {
+
+// The limit flags: out-of-range values are one line and exit 2; the limits are printed before the ready line.
+TEST(ServeBinaryLimits, BadLimitFlagsAreOneLine) {
+  for (const std::string& flag :
+       std::vector<std::string>{"--max-frame 10", "--max-connections 0", "--send-backlog 5", "--idle-timeout -1"}) {
+    auto [code, out] = testutil::run_command(std::string(RMQSIM_BINARY) + " serve " + flag);
+    EXPECT_EQ(code, 2) << flag << "\n" << out;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << flag << "\n" << out;
+    EXPECT_NE(out.find(flag.substr(0, flag.find(' '))), std::string::npos) << out;
+  }
+}
+
+TEST(ServeBinaryLimits, LimitsAreAnnouncedBeforeReady) {
+  // timeout(1) stops it with SIGTERM once the lines are out (its exit code is then 124); the namesrv port is the
+  // kernel's choice, the broker's one derived from the pid (a taken port fails the start, named in the output).
+  std::string broker_port = std::to_string(30000 + ::getpid() % 20000);
+  auto [code, out] = testutil::run_command("timeout -s TERM 2 " + std::string(RMQSIM_BINARY) +
+                                           " serve --namesrv-port 0 --broker-base-port " + broker_port +
+                                           " --brokers 1 --max-connections 10 --send-backlog 1048576 --max-frame 65536"
+                                           " --idle-timeout 30");
+  EXPECT_EQ(code, 124) << out;
+  EXPECT_NE(out.find("rmqsim serve: stopped"), std::string::npos) << out;
+  EXPECT_NE(out.find("rmqsim serve: limits max-connections=10 per server, max-frame=65536 bytes, "
+                     "send-backlog=1048576 bytes per connection, idle-timeout=30 s (worst case 21 MiB)"),
+            std::string::npos)
+      << out;
+  EXPECT_LT(out.find("limits"), out.find("ready"));
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-#include "properties/send_checkers.h"
 #include "sim/cluster/delivery_checker.h"
 
 namespace rmq::scenario {
@@ -69,8 +68,8 @@ void cover_attempt_result(std::set<std::string>& covered, const checks::SendTrac
 
 const std::vector<Transition>& transitions() { return kTransitions; }
 
-void cover_sends(std::set<std::string>& covered, const std::vector<SendEvent>& events) {
-  for (const checks::SendTrace& send : checks::group_by_send(events)) {
+void cover_sends(std::set<std::string>& covered, const std::vector<checks::SendTrace>& sends) {
+  for (const checks::SendTrace& send : sends) {
     for (size_t i = 0; i < send.attempts.size(); ++i) cover_attempt_result(covered, send, i);
     for (const SendEvent& e : send.events)
       if (e.type == SendEventType::kFaultUpdate && e.isolation) covered.insert("send.isolation");

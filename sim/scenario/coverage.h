@@ -11,6 +11,7 @@
 
 #include "core/consumer/push_consumer.h"
 #include "core/producer/send_events.h"
+#include "properties/send_checkers.h"
 #include "sim/scenario/run_result.h"
 
 namespace rmq::scenario {
@@ -21,8 +22,8 @@ struct Transition {
 };
 const std::vector<Transition>& transitions();
 
-// One producer's whole event stream.
-void cover_sends(std::set<std::string>& covered, const std::vector<producer::SendEvent>& events);
+// One producer's whole event stream, grouped by send (checks::group_by_send).
+void cover_sends(std::set<std::string>& covered, const std::vector<checks::SendTrace>& sends);
 
 // One consumer event, as it happens. `pull_started_ms` holds the start of the pull in flight per queue (before this
 // event updates it); `allocation` the consumer's last allocation per topic (updated here).

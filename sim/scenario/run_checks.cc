@@ -3,6 +3,7 @@
 // come from each group's DeliveryChecker after the heal and the liveness wait.
 #include <algorithm>
 
+#include "sim/scenario/coverage.h"
 #include "sim/scenario/scenario_run.h"
 
 namespace rmq::scenario {
@@ -75,6 +76,8 @@ void check_sends(ScenarioRun& run, RunResult& result) {
     uint64_t sends = static_cast<uint64_t>(std::count_if(p.events.begin(), p.events.end(), [](const auto& e) {
       return e.type == producer::SendEventType::kSendBegin;
     }));
+    checks::GroupedSendsScope grouped(p.events);
+    cover_sends(run.coverage(), grouped.traces());
     for (const SendCheck& c : send_checks()) {
       std::vector<checks::Violation> violations = c.checker(p.events, model, nullptr);
       CheckVerdict v{c.name, violations.empty(), sends, ""};
@@ -121,17 +124,6 @@ void check_minimums(ScenarioRun& run, RunResult& result) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const SendCheck& c : send_checks()) out.emplace_back(c.name);
-    for (const char* n : {"delivery.at_least_once", "delivery.offsets", "delivery.order", "sends.min_ok", "run.event_limit"})
-      out.emplace_back(n);
-    return out;
-  }();
-  return names;
-}
 
 void run_checks(ScenarioRun& run, RunResult& result) {
   check_sends(run, result);

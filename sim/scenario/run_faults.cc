@@ -167,16 +167,17 @@ void apply_fault_plan(ScenarioRun& run) {
     const pb::Fault& f = run.faults()[i];
     int64_t until = end_ms(run, f);
     if (f.at_ms() >= run.scenario().phases().fault_ms()) continue;  // starts after the heal: never applies
-    bool instant = f.kind_case() == pb::Fault::kConsumerJoin;
+    bool timed = f.kind_case() != pb::Fault::kConsumerJoin;
+    // Instants (Perfetto draws fault.* instants across every track); the start and the end share a span id so
+    // that a reader can pair them.
     uint64_t span = i + 1;
-    sim.after(millis(f.at_ms()), [&run, &f, until, instant, span] {
-      run.emit("fault.scenario", "faults", instant ? tv::TraceEvent::INSTANT : tv::TraceEvent::BEGIN,
-               instant ? 0 : span, "", describe_fault(f));
+    sim.after(millis(f.at_ms()), [&run, &f, until, span] {
+      run.emit("fault.scenario", "faults", tv::TraceEvent::INSTANT, span, "", describe_fault(f));
       start_fault(run, f, until);
     });
-    if (instant) continue;
+    if (!timed) continue;
     sim.after(millis(until), [&run, &f, span] {
-      run.emit("fault.scenario_end", "faults", tv::TraceEvent::END, span, "", describe_fault(f));
+      run.emit("fault.scenario_end", "faults", tv::TraceEvent::INSTANT, span, "", describe_fault(f));
       end_fault(run, f);
     });
   }

@@ -1,4 +1,6 @@
 // The scenario defaults (docs/scenarios.md): what an unset field means, written in for the runner and the swarm.
+#include <algorithm>
+
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/swarm.h"
 
@@ -46,7 +48,7 @@ pb::Scenario with_defaults(const pb::Scenario& in) {
   if (ph.liveness_ms() == 0) ph.set_liveness_ms(120'000);
   if (ph.settle_ms() == 0) ph.set_settle_ms(10'000);
   for (pb::Producer& p : *s.mutable_producers())
-    if (p.stop_ms() == 0) p.set_stop_ms(ph.fault_ms());
+    if (p.stop_ms() == 0) p.set_stop_ms(std::max(p.start_ms(), ph.fault_ms()));
   if (s.limits().max_events() == 0) s.mutable_limits()->set_max_events(50'000'000);
   if (s.limits().max_sends() == 0) s.mutable_limits()->set_max_sends(100'000);
   if (s.seed() == 0) s.set_seed(1);

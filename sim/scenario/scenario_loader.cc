@@ -138,7 +138,10 @@ void validate_producers(Validator& v, const pb::Scenario& s) {
     v.enter(s, "producers", i);
     if (!p.topic().empty() && !valid_topic_name(p.topic()))
       v.fail(p, "topic", "'" + p.topic() + "' is not a valid topic name");
-    if (!p.group().empty() && !groups.insert(p.group()).second) v.fail(p, "group", "group '" + p.group() + "' is used twice");
+    // The effective name: an unnamed producer is PG<i>, which an explicit name elsewhere must not take.
+    std::string group = p.group().empty() ? "PG" + std::to_string(i) : p.group();
+    if (!valid_topic_name(group)) v.fail(p, "group", "'" + group + "' is not a valid group name (letters, digits, - _ % |)");
+    if (!groups.insert(group).second) v.fail(p, "group", "group '" + group + "' is used twice (unnamed producers are PG<i>)");
     if (p.every_ms() != 0) v.range(p, "every_ms", p.every_ms(), 1, 3'600'000);
     v.range(p, "start_ms", p.start_ms(), 0, 86'400'000);
     if (p.stop_ms() != 0) v.range(p, "stop_ms", p.stop_ms(), p.start_ms(), 86'400'000);
@@ -158,7 +161,9 @@ void validate_consumers(Validator& v, const pb::Scenario& s) {
     v.enter(s, "consumer_groups", i);
     if (!g.topic().empty() && !has_topic(s, g.topic()))
       v.fail(g, "topic", "'" + g.topic() + "' is not one of topology.topics (a consumer group needs its queue count)");
-    if (!g.group().empty() && !groups.insert(g.group()).second) v.fail(g, "group", "group '" + g.group() + "' is used twice");
+    std::string group = g.group().empty() ? "CG" + std::to_string(i) : g.group();
+    if (!valid_topic_name(group)) v.fail(g, "group", "'" + group + "' is not a valid group name (letters, digits, - _ % |)");
+    if (!groups.insert(group).second) v.fail(g, "group", "group '" + group + "' is used twice (unnamed groups are CG<g>)");
     if (g.consumers() != 0) v.range(g, "consumers", g.consumers(), 1, 16);
     if (!g.allocate_strategy().empty()) {
       auto strategy = consumer::make_allocate_strategy(g.allocate_strategy(), consumer::AllocateParams{});
@@ -308,8 +313,23 @@ void validate_rest(Validator& v, const pb::Scenario& s) {
   v.leave();
 }
 
+bool valid_utf8(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    i += n;
+  }
+  return true;
+}
+
 Status validate(const pb::Scenario& s, std::string_view file, const TextFormat::ParseInfoTree* tree) {
   Validator v(file, tree);
+  if (!valid_utf8(s.name())) v.fail(s, "name", "is not valid UTF-8");
+  if (!valid_utf8(s.description())) v.fail(s, "description", "is not valid UTF-8");
   if (s.version() != 1)
     v.fail(s, "version", s.version() == 0 ? "missing: a scenario says `version: 1`"
                                           : "version " + std::to_string(s.version()) + " is not supported (this rmqsim reads version 1)");

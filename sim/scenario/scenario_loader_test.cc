@@ -66,6 +66,27 @@ TEST(ScenarioLoader, SemanticErrors) {
   EXPECT_EQ(e.rfind("x.textproto:2:19: consumer_groups[0].allocate_strategy: unknown strategy 'RANDOM'", 0), 0u) << e;
 }
 
+// Found by fuzz_scenario_loader: an explicit name equal to another group's default one passed validation, and the
+// scenario with its defaults written in then had two groups of one name.
+TEST(ScenarioLoader, DefaultGroupNamesCountAsTaken) {
+  EXPECT_EQ(error_of("version: 1\nconsumer_groups { }\nconsumer_groups { group: \"CG0\" }\n"),
+            "x.textproto:3:19: consumer_groups[1].group: group 'CG0' is used twice (unnamed groups are CG<g>)");
+  EXPECT_EQ(error_of("version: 1\nproducers { group: \"PG1\" }\nproducers { }\n"),
+            "x.textproto:3:1: producers[1].group: group 'PG1' is used twice (unnamed producers are PG<i>)");
+  EXPECT_EQ(error_of("version: 1\nproducers { group: \"a b\" }\n"),
+            "x.textproto:2:13: producers[0].group: 'a b' is not a valid group name (letters, digits, - _ % |)");
+  EXPECT_EQ(error_of("version: 1\nname: \"\\377\"\n"), "x.textproto:2:1: name: is not valid UTF-8");
+}
+
+// Every scenario that validates still validates with its defaults written in (what the runner takes).
+TEST(ScenarioLoader, DefaultsKeepAScenarioValid) {
+  auto s = parse_scenario("version: 1\nproducers { start_ms: 45000 }\nphases { fault_ms: 20000 }\n", "x");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  pb::Scenario d = with_defaults(*s);
+  EXPECT_EQ(d.producers(0).stop_ms(), 45'000);
+  EXPECT_TRUE(validate_scenario(d, "d").ok());
+}
+
 TEST(ScenarioLoader, MissingFile) {
   auto s = load_scenario("/nonexistent/dir/s.textproto");
   ASSERT_FALSE(s.ok());

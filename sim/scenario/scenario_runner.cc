@@ -249,7 +249,6 @@ RunResult ScenarioRun::run() {
   start_producers();
   apply_fault_plan(*this);
   drive_phases(result);
-  for (ProducerRun& p : producers_) cover_sends(coverage_, p.events);
   for (const auto& [at, what] : setup_errors_) result.error += (result.error.empty() ? "" : "; ") + what;
   run_checks(*this, result);
   for (const CheckVerdict& v : result.checks)

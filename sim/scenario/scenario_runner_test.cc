@@ -88,8 +88,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, NamedScenario,
                                            "system_busy.textproto", "slow_broker_latency_tolerance.textproto",
                                            "partition_during_rebalance.textproto", "consumer_churn.textproto",
                                            "namesrv_outage.textproto", "lost_and_late_responses.textproto"),
-                         [](const auto& info) {
-                           std::string name = info.param;
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
                            return name.substr(0, name.find('.'));
                          });
 
@@ -160,6 +160,20 @@ TEST(ScenarioRunner, CapturedTraceCoversEveryEventWithTracks) {
   for (const auto& e : r.trace) tracks.insert(e.track());
   for (const char* t : {"producer-0", "consumer-0-0", "consumer-0-1", "broker-0", "broker-1", "faults", "checks", "network"})
     EXPECT_EQ(tracks.count(t), 1u) << t;
+}
+
+// Every verdict a run gives carries a name `checks.disable` accepts, and the orderly group adds delivery.order.
+TEST(ScenarioRunner, VerdictNamesAreTheListedOnes) {
+  const auto& names = check_names();
+  std::set<std::string> seen;
+  for (const char* file : {"consumer_churn.textproto", "namesrv_outage.textproto"}) {
+    RunResult r = run_scenario(load(file), 1);
+    for (const auto& c : r.checks) {
+      EXPECT_NE(std::find(names.begin(), names.end(), c.name), names.end()) << c.name;
+      seen.insert(c.name);
+    }
+  }
+  EXPECT_EQ(seen.size(), names.size());
 }
 
 TEST(ScenarioRunner, DisabledChecksAreNotRun) {
