@@ -11,46 +11,9 @@ count=50
 body="rmqsim-interop"
 tags="TagP"
 
-if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "FAIL: node/npm are missing; ci/install-deps should have installed them" >&2
-    exit 1
-  fi
-  echo "SKIP: node and npm are not installed (bash ci/install-deps installs them); the interop test needs them"
-  exit 77
-fi
-if [ ! -d "$here/node_modules/ali-ons" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-
-work="$(mktemp -d)"
-log="$work/serve.log"
-serve_pid=""
-cleanup() {
-  if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2> /dev/null; then kill -TERM "$serve_pid"; wait "$serve_pid" || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Ports in a range run_interop.sh does not use; retried with another base if taken.
-for attempt in 1 2 3 4 5; do
-  base=$(( 42000 + (RANDOM % 2000) * 10 ))
-  "$rmqsim" serve --namesrv-port "$base" --broker-base-port $(( base + 1 )) --brokers 2 \
-    --topic InteropTopic:4 > "$log" 2>&1 &
-  serve_pid=$!
-  for _ in $(seq 1 100); do
-    grep -q "rmqsim serve: ready" "$log" && break
-    kill -0 "$serve_pid" 2> /dev/null || break
-    sleep 0.1
-  done
-  grep -q "rmqsim serve: ready" "$log" && break
-  kill -TERM "$serve_pid" 2> /dev/null || true
-  wait "$serve_pid" || true
-  serve_pid=""
-  echo "serve did not start on base port $base (attempt $attempt): $(head -c 300 "$log")" >&2
-done
-[ -n "$serve_pid" ] || { echo "FAIL: rmqsim serve never became ready" >&2; exit 1; }
-head -1 "$log"
+source "$here/lib.sh"
+require_node
+start_serve 42000 2000  # a port range the other interop scripts do not use
 
 status=0
 # Every send must succeed, print one JSON line with status SEND_OK, and the process must exit 0 (after shutting the

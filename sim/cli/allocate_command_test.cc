@@ -1,6 +1,7 @@
 // `rmqsim allocate`: queue specs, one query from flags (also --each / --sort), the --jsonl batch mode with its
 // malformed-line handling, and the binary's wiring.
 #include "sim/cli/allocate_command.h"
+#include "testutil/run_command.h"
 
 #include <gtest/gtest.h>
 
@@ -365,13 +366,7 @@ TEST(AllocateJsonl, AnswerOneLine) {
 // --- the binary ---------------------------------------------------------------------------------------------------
 
 std::pair<int, std::string> run_binary(const std::string& args, bool with_stderr = true) {
-  std::string command = std::string(RMQSIM_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
+  return testutil::run_command(std::string(RMQSIM_BINARY) + " " + args, with_stderr);
 }
 
 TEST(AllocateBinary, FlagsAndHelp) {

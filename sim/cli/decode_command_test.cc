@@ -9,6 +9,7 @@
 
 #include "core/common/hex.h"
 #include "testutil/corpus.h"
+#include "testutil/run_command.h"
 
 namespace rmq::cli {
 namespace {
@@ -135,13 +136,7 @@ TEST(DecodeCommand, MissingFileIsNamed) {
 
 // The installed binary: flags are checked and errors are one line with exit code 2.
 std::pair<int, std::string> run_binary(const std::string& args) {
-  std::string command = std::string(RMQSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
+  return testutil::run_command(std::string(RMQSIM_BINARY) + " " + args);
 }
 
 TEST(RmqsimBinary, RejectsBadFlagsWithOneClearLine) {

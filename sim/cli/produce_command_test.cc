@@ -19,6 +19,7 @@
 #include "core/runtime/asio_runtime.h"
 #include "fake_broker/broker.h"
 #include "fake_nameserver/name_server.h"
+#include "testutil/run_command.h"
 
 namespace rmq::cli {
 namespace {
@@ -395,13 +396,7 @@ TEST(ProduceRun, UnreachableNameServerGivesAnErrorLineAndExitOne) {
 // --- the binary ----------------------------------------------------------------------------------------------------
 
 std::pair<int, std::string> run_binary(const std::string& args, bool with_stderr = true) {
-  std::string command = std::string(RMQSIM_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
+  return testutil::run_command(std::string(RMQSIM_BINARY) + " " + args, with_stderr);
 }
 
 TEST(ProduceBinary, BadOrMissingFlagsExitTwoNamingTheFlag) {

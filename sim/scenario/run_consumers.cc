@@ -78,10 +78,9 @@ ConsumerRun* ScenarioRun::start_member(GroupRun& g, int member) {
   }
   ConsumerRun* raw = c.get();
   consumer::ConsumerObserver checker_observer = g.checker->observer(c->label);
-  int group_index = g.index;
-  c->consumer->set_observer([this, checker_observer, raw, group_index](const consumer::ConsumerEvent& e) {
+  c->consumer->set_observer([this, checker_observer, raw](const consumer::ConsumerEvent& e) {
     checker_observer(e);
-    on_consumer_event(groups_[static_cast<size_t>(group_index)], *raw, e);
+    on_consumer_event(*raw, e);
   });
   emit("consumer.start", c->track, tv::TraceEvent::INSTANT, 0, "", c->label + " " + g.spec.group());
   if (auto error = c->consumer->start()) setup_errors_.emplace_back(cluster_->now_ms(), c->label + " did not start: " + error->message);
@@ -102,8 +101,7 @@ void ScenarioRun::stop_member(GroupRun& g, int member) {
   }
 }
 
-void ScenarioRun::on_consumer_event(GroupRun& g, ConsumerRun& c, const consumer::ConsumerEvent& e) {
-  (void)g;
+void ScenarioRun::on_consumer_event(ConsumerRun& c, const consumer::ConsumerEvent& e) {
   using consumer::ConsumerEventType;
   std::string queue = sim::queue_name(e.queue);
   note_consumer_event(coverage_, e, c.pull_started_ms, c.allocation);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -109,6 +110,8 @@ bool has_topic(const pb::Scenario& s, const std::string& name) {
                      [&](const pb::Topic& t) { return t.name() == name; });
 }
 
+constexpr int kMaxGroupMembers = 200;  // consumers plus joins, per group
+
 int brokers_of(const pb::Scenario& s) { return s.topology().brokers() == 0 ? 2 : s.topology().brokers(); }
 
 void validate_topology(Validator& v, const pb::Scenario& s) {
@@ -132,6 +135,10 @@ void validate_topology(Validator& v, const pb::Scenario& s) {
 }
 
 void validate_producers(Validator& v, const pb::Scenario& s) {
+  // Producer i runs on host 10.0.1.<i+1>, group g's members on 10.0.<g+2>.<j+1>.
+  if (s.producers_size() > 200) v.fail(s, "producers", "at most 200 producers (got " + std::to_string(s.producers_size()) + ")");
+  if (s.consumer_groups_size() > 200)
+    v.fail(s, "consumer_groups", "at most 200 consumer groups (got " + std::to_string(s.consumer_groups_size()) + ")");
   std::set<std::string> groups;
   for (int i = 0; i < s.producers_size(); ++i) {
     const pb::Producer& p = s.producers(i);
@@ -269,6 +276,20 @@ void validate_fault_kind(Validator& v, const pb::Scenario& s, const pb::Fault& f
 }
 
 void validate_faults(Validator& v, const pb::Scenario& s) {
+  // Each member has a host 10.0.<g+2>.<j+1>: a group's members, joins included, must fit in one address byte.
+  std::map<int32_t, int> joins;
+  for (int i = 0; i < s.faults_size(); ++i) {
+    const pb::Fault& f = s.faults(i);
+    if (!f.has_consumer_join() || f.consumer_join().group() < 0 || f.consumer_join().group() >= s.consumer_groups_size())
+      continue;
+    const pb::ConsumerGroup& g = s.consumer_groups(f.consumer_join().group());
+    if ((g.consumers() == 0 ? 2 : g.consumers()) + ++joins[f.consumer_join().group()] > kMaxGroupMembers) {
+      v.enter(s, "faults", i);
+      v.fail(f, "consumer_join", "group " + std::to_string(f.consumer_join().group()) + " would have more than " +
+                                     std::to_string(kMaxGroupMembers) + " members");
+      v.leave();
+    }
+  }
   for (int i = 0; i < s.faults_size(); ++i) {
     const pb::Fault& f = s.faults(i);
     v.enter(s, "faults", i);
@@ -357,10 +378,8 @@ bool is_host_name(const pb::Scenario& s, std::string_view name) {
     std::string_view rest = name.substr(9);
     size_t dash = rest.find('-');
     if (dash == std::string_view::npos || !index(rest.substr(0, dash), s.consumer_groups_size())) return false;
-    const pb::ConsumerGroup& g = s.consumer_groups(std::stoi(std::string(rest.substr(0, dash))));
-    // Members that join later get the next indexes: allow up to 16.
-    (void)g;
-    return index(rest.substr(dash + 1), 16);
+    // Members that join later get the next indexes.
+    return index(rest.substr(dash + 1), kMaxGroupMembers);
   }
   return false;
 }

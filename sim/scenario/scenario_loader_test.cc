@@ -87,6 +87,14 @@ TEST(ScenarioLoader, DefaultsKeepAScenarioValid) {
   EXPECT_TRUE(validate_scenario(d, "d").ok());
 }
 
+TEST(ScenarioLoader, GroupsFitTheirHostAddresses) {
+  std::string text = "version: 1\nconsumer_groups { consumers: 16 }\n";
+  for (int i = 0; i < 184; ++i) text += "faults { at_ms: 1 consumer_join { group: 0 } }\n";
+  EXPECT_EQ(error_of(text), "<parsed>");
+  text += "faults { at_ms: 2 consumer_join { group: 0 } }\n";
+  EXPECT_EQ(error_of(text), "x.textproto:187:19: faults[184].consumer_join: group 0 would have more than 200 members");
+}
+
 TEST(ScenarioLoader, MissingFile) {
   auto s = load_scenario("/nonexistent/dir/s.textproto");
   ASSERT_FALSE(s.ok());

@@ -80,7 +80,7 @@ class ScenarioRun {
   void start_groups();
   void send_tick(ProducerRun& p);
   void on_send_event(ProducerRun& p, const producer::SendEvent& e);
-  void on_consumer_event(GroupRun& g, ConsumerRun& c, const consumer::ConsumerEvent& e);
+  void on_consumer_event(ConsumerRun& c, const consumer::ConsumerEvent& e);
   void drive_phases(RunResult& result);
   void collect_stats(RunResult& result);
 
