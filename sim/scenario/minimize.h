@@ -1,6 +1,7 @@
 // Delta debugging of a failing run (issue 8): the seed's swarm draws are written out as scripted faults, then the
 // fault list is cut down with ddmin (Zeller's algorithm: drop halves, quarters, ... while the run still fails) and
-// the workload is shrunk (shorter send windows, slower sends, fewer consumers, shorter fault phase). "Still fails"
+// the workload is shrunk (whole producers and consumer groups, shorter fault phase, shorter send windows, slower
+// sends, fewer consumers). "Still fails"
 // means: one of the checks that failed originally fails again, so the result reproduces the same bug rather than
 // any failure. Each candidate is one deterministic run with the same seed.
 #pragma once
