@@ -52,3 +52,27 @@ start_serve() {
   [ -n "$serve_pid" ] || { echo "FAIL: rmqsim serve never became ready" >&2; exit 1; }
   grep "rmqsim serve: ready" "$log"
 }
+
+# stop_serve: SIGTERM to `rmqsim serve`, which must stop cleanly and print its per-broker statistics. Sets
+# status=1 on a failure.
+stop_serve() {
+  kill -TERM "$serve_pid"
+  wait "$serve_pid" || { echo "FAIL: rmqsim serve did not stop cleanly on SIGTERM" >&2; status=1; }
+  serve_pid=""
+  grep -q "rmqsim serve: stopped" "$log" || { echo "FAIL: no 'stopped' line from rmqsim serve" >&2; status=1; }
+  grep "rmqsim serve: broker-" "$log" || true
+}
+
+# check_stored EXPECTED: after stop_serve, both brokers stored messages (the sends were spread) and EXPECTED in all.
+check_stored() {
+  local expected="$1" stored total=0 n
+  stored=$(grep -o "messages_stored=[0-9]*" "$log" | cut -d= -f2 | tr '\n' ' ')
+  local -a per_broker
+  read -r -a per_broker <<< "$stored"
+  for n in "${per_broker[@]}"; do
+    total=$(( total + n ))
+    [ "$n" -gt 0 ] || { echo "FAIL: a broker stored nothing (messages_stored: $stored)" >&2; status=1; }
+  done
+  [ "${#per_broker[@]}" -eq 2 ] || { echo "FAIL: expected stats of 2 brokers, got: $stored" >&2; status=1; }
+  [ "$total" -eq "$expected" ] || { echo "FAIL: the brokers stored $total messages, not $expected" >&2; status=1; }
+}

@@ -15,11 +15,7 @@ status=0
 node "$here/produce_consume.js" --namesrv "127.0.0.1:$base" --topic InteropTopic --count 200 \
   --timeout-ms 90000 || status=$?
 
-kill -TERM "$serve_pid"
-wait "$serve_pid" || { echo "FAIL: rmqsim serve did not stop cleanly on SIGTERM" >&2; status=1; }
-serve_pid=""
-grep -q "rmqsim serve: stopped" "$log" || { echo "FAIL: no 'stopped' line from rmqsim serve" >&2; status=1; }
-grep "rmqsim serve: broker-" "$log" || true
+stop_serve
 # With a fault plan, the faults must actually have hit some requests, or the run proved nothing.
 if [[ " $* " == *" --faults "* ]] && ! grep -qE "faults_applied=[1-9]" "$log"; then
   echo "FAIL: a fault plan was given but no fault was applied" >&2

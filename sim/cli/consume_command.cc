@@ -23,6 +23,7 @@
 #include "core/protocol/message_codec.h"
 #include "core/runtime/asio_runtime.h"
 #include "sim/cli/utf8.h"
+#include "sim/cli/flag_checks.h"
 
 namespace rmq::cli {
 namespace {
@@ -31,23 +32,6 @@ namespace json = boost::json;
 using consumer::ConsumeConcurrentlyContext;
 using consumer::ConsumeConcurrentlyStatus;
 using consumer::MessageExt;
-
-// "host:port" with a non-empty host and a port from 1 to 65535 ("[v6]:port" passes too: the last colon counts).
-bool valid_address(const std::string& address) {
-  auto colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) return false;
-  unsigned port = 0;
-  const char* first = address.data() + colon + 1;
-  const char* last = address.data() + address.size();
-  auto [ptr, ec] = std::from_chars(first, last, port);
-  return ec == std::errc() && ptr == last && port >= 1 && port <= 65535;
-}
-
-Error flag_error(const std::string& flag, const std::string& value, const std::string& rule) {
-  return Error{2, flag + " " + value + ": " + rule};
-}
-
-std::string quoted_if_empty(const std::string& value) { return value.empty() ? "\"\"" : value; }
 
 // The innermost strategy name of "MACHINE_ROOM_NEARBY-<inner>" (recursively), or the name itself.
 std::string_view innermost_strategy(std::string_view name) {

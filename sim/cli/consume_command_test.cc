@@ -180,6 +180,7 @@ ConsumeRun consume(const ConsumeOptions& options, const std::atomic<bool>* stop 
   std::ostringstream out;
   std::ostringstream err;
   ConsumeRun run;
+  // Real sockets and a real clock (the command's real mode): the elapsed wall time is what --idle-exit-ms bounds.
   auto begin = std::chrono::steady_clock::now();
   run.exit_code = run_consume(options, stop ? *stop : kNever, out, err);
   run.elapsed_ms =
