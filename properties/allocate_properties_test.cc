@@ -4,7 +4,7 @@
 // joined; a consumer absent from the list gets nothing; and sorting as RebalanceImpl does makes the result
 // independent of the order the queues and ids arrived in.
 #include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
+#include <rapidcheck.h>
 
 #include <algorithm>
 #include <map>
@@ -17,6 +17,7 @@
 #include "core/consumer/allocate/allocate_strategy.h"
 #include "core/consumer/allocate/java_order.h"
 #include "properties/generators.h"
+#include "properties/seeded_prop.h"
 
 namespace rmq::consumer {
 namespace {
@@ -172,7 +173,7 @@ std::shared_ptr<const AllocateStrategy> strategy(const std::string& name, int vi
 
 // --- properties ---------------------------------------------------------------------------------------------------
 
-RC_GTEST_PROP(AllocateProperties, EveryQueueHasExactlyOneOwner, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, EveryQueueHasExactlyOneOwner, ()) {
   const std::string name = *rc::gen::element<std::string>("AVG", "AVG_BY_CIRCLE", "CONSISTENT_HASH");
   const int virtual_nodes = *rc::gen::inRange(1, 16);
   const View v = *rc::gen::oneOf(rc::gen::map(view(), sorted), view());
@@ -181,7 +182,7 @@ RC_GTEST_PROP(AllocateProperties, EveryQueueHasExactlyOneOwner, ()) {
   RC_ASSERT(owner.size() == v.mq_all.size());
 }
 
-RC_GTEST_PROP(AllocateProperties, NearbyGivesEveryQueueExactlyOneOwnerAndKeepsRoomsWithConsumersLocal, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, NearbyGivesEveryQueueExactlyOneOwnerAndKeepsRoomsWithConsumersLocal, ()) {
   const std::string inner = *rc::gen::element<std::string>("AVG", "AVG_BY_CIRCLE", "CONSISTENT_HASH");
   const View v = *rc::gen::oneOf(rc::gen::map(room_view(), sorted), room_view());
   auto s = strategy("MACHINE_ROOM_NEARBY-" + inner, *rc::gen::inRange(1, 12));
@@ -196,7 +197,7 @@ RC_GTEST_PROP(AllocateProperties, NearbyGivesEveryQueueExactlyOneOwnerAndKeepsRo
   }
 }
 
-RC_GTEST_PROP(AllocateProperties, AvgAndCircleAreBalancedWithinOne, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, AvgAndCircleAreBalancedWithinOne, ()) {
   const std::string name = *rc::gen::element<std::string>("AVG", "AVG_BY_CIRCLE");
   const View v = *view();
   auto s = strategy(name);
@@ -212,7 +213,7 @@ RC_GTEST_PROP(AllocateProperties, AvgAndCircleAreBalancedWithinOne, ()) {
   RC_ASSERT(least == v.mq_all.size() / v.cid_all.size());
 }
 
-RC_GTEST_PROP(AllocateProperties, ConsistentHashMovesOnlyTheQueuesOfALeaverOrToAJoiner, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, ConsistentHashMovesOnlyTheQueuesOfALeaverOrToAJoiner, ()) {
   const int virtual_nodes = *rc::gen::inRange(1, 16);
   auto s = strategy("CONSISTENT_HASH", virtual_nodes);
   const View before = sorted(*view());
@@ -245,7 +246,7 @@ RC_GTEST_PROP(AllocateProperties, ConsistentHashMovesOnlyTheQueuesOfALeaverOrToA
   }
 }
 
-RC_GTEST_PROP(AllocateProperties, ConsistentHashOwnershipDoesNotDependOnTheIdOrder, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, ConsistentHashOwnershipDoesNotDependOnTheIdOrder, ()) {
   auto s = strategy("CONSISTENT_HASH", *rc::gen::inRange(0, 16));
   const View v = *view();
   View reordered = v;
@@ -253,7 +254,7 @@ RC_GTEST_PROP(AllocateProperties, ConsistentHashOwnershipDoesNotDependOnTheIdOrd
   for (const std::string& cid : v.cid_all) RC_ASSERT(allocated(*s, cid, v) == allocated(*s, cid, reordered));
 }
 
-RC_GTEST_PROP(AllocateProperties, AConsumerAbsentFromTheListGetsNothing, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, AConsumerAbsentFromTheListGetsNothing, ()) {
   const std::string name = *rc::gen::element<std::string>("AVG", "AVG_BY_CIRCLE", "CONSISTENT_HASH", "MACHINE_ROOM",
                                                           "MACHINE_ROOM_NEARBY-AVG",
                                                           "MACHINE_ROOM_NEARBY-CONSISTENT_HASH");
@@ -272,7 +273,7 @@ RC_GTEST_PROP(AllocateProperties, AConsumerAbsentFromTheListGetsNothing, ()) {
   RC_ASSERT(logged[0].find("[BUG] ConsumerGroup: group The consumerId: " + stranger + " not in cidAll: [") == 0u);
 }
 
-RC_GTEST_PROP(AllocateProperties, SortedInputGivesAnOrderIndependentResult, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, SortedInputGivesAnOrderIndependentResult, ()) {
   const std::string name =
       *rc::gen::element<std::string>("AVG", "AVG_BY_CIRCLE", "CONSISTENT_HASH", "MACHINE_ROOM",
                                      "MACHINE_ROOM_NEARBY-AVG", "MACHINE_ROOM_NEARBY-AVG_BY_CIRCLE");
@@ -288,7 +289,7 @@ RC_GTEST_PROP(AllocateProperties, SortedInputGivesAnOrderIndependentResult, ()) 
   for (const std::string& cid : v.cid_all) RC_ASSERT(outcome(*s, cid, a) == outcome(*s, cid, b));
 }
 
-RC_GTEST_PROP(AllocateProperties, MachineRoomSplitsItsRoomsQueuesOnceAndAsEvenlyAsAvg, ()) {
+RMQ_SEEDED_PROP(AllocateProperties, MachineRoomSplitsItsRoomsQueuesOnceAndAsEvenlyAsAvg, ()) {
   const View v = *view();
   auto s = strategy("MACHINE_ROOM");
   auto owner = owners(*s, v);

@@ -1,10 +1,11 @@
 // Properties of the frame codec: encoding then decoding is the identity, the split of a stream does not matter,
 // and no byte sequence crashes the decoder or makes it hold more than one frame.
 #include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
+#include <rapidcheck.h>
 
 #include "core/remoting/frame_codec.h"
 #include "properties/generators.h"
+#include "properties/seeded_prop.h"
 
 namespace rmq::remoting {
 
@@ -53,7 +54,7 @@ Decoded decode_in_pieces(const Bytes& stream, const std::vector<size_t>& cuts, u
   return out;
 }
 
-RC_GTEST_PROP(CodecProperties, EncodeThenDecodeIsTheIdentity, ()) {
+RMQ_SEEDED_PROP(CodecProperties, EncodeThenDecodeIsTheIdentity, ()) {
   RemotingCommand cmd = *gen::command();
   Bytes frame = encode_frame(cmd);
   auto decoded = decode_frame_content(ByteView(frame).substr(4));
@@ -61,7 +62,7 @@ RC_GTEST_PROP(CodecProperties, EncodeThenDecodeIsTheIdentity, ()) {
   RC_ASSERT(std::get<RemotingCommand>(decoded) == cmd);
 }
 
-RC_GTEST_PROP(CodecProperties, AnySplitOfAValidStreamDecodesToTheSameCommands, ()) {
+RMQ_SEEDED_PROP(CodecProperties, AnySplitOfAValidStreamDecodesToTheSameCommands, ()) {
   auto commands = *rc::gen::container<std::vector<RemotingCommand>>(*rc::gen::inRange(1, 6), gen::command());
   Bytes stream;
   for (const auto& cmd : commands) append_frame(cmd, stream);
@@ -72,7 +73,7 @@ RC_GTEST_PROP(CodecProperties, AnySplitOfAValidStreamDecodesToTheSameCommands, (
   RC_ASSERT(decoded.commands == commands);
 }
 
-RC_GTEST_PROP(CodecProperties, ArbitraryBytesEndInCommandsNeedMoreOrAnError, ()) {
+RMQ_SEEDED_PROP(CodecProperties, ArbitraryBytesEndInCommandsNeedMoreOrAnError, ()) {
   Bytes stream = *gen::bytes(600);
   auto cuts = *rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, stream.size() + 1));
   std::sort(cuts.begin(), cuts.end());
@@ -80,7 +81,7 @@ RC_GTEST_PROP(CodecProperties, ArbitraryBytesEndInCommandsNeedMoreOrAnError, ())
   decode_in_pieces(stream, cuts, max_frame);  // asserts the decoder's invariants inside
 }
 
-RC_GTEST_PROP(CodecProperties, CorruptedValidFramesNeverCrash, ()) {
+RMQ_SEEDED_PROP(CodecProperties, CorruptedValidFramesNeverCrash, ()) {
   RemotingCommand cmd = *gen::command();
   Bytes stream = encode_frame(cmd);
   auto flips = *rc::gen::container<std::vector<std::pair<size_t, char>>>(

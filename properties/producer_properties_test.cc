@@ -22,25 +22,17 @@
 #include <string>
 
 #include "properties/producer_generators.h"
+#include "properties/seeded_prop.h"
 #include "properties/send_checkers.h"
 
 namespace rmq::gen {
 namespace {
 
-constexpr uint64_t kDefaultSeed = 0x498'5eed;
 constexpr int kDefaultCases = 500;
 
-bool rc_params_set(const char* key) {
-  const char* env = std::getenv("RC_PARAMS");
-  return env != nullptr && std::string(env).find(key) != std::string::npos;
-}
+using props::rc_params_set;
 
-rc::detail::TestParams test_params() {
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  if (!rc_params_set("seed=")) params.seed = kDefaultSeed;
-  if (!rc_params_set("max_success=")) params.maxSuccess = kDefaultCases;
-  return params;
-}
+rc::detail::TestParams test_params() { return props::seeded_params(kDefaultCases); }
 
 // A listener that records nothing: the sabotage tests fail on purpose and must not add their cases to the
 // "To reproduce these, run with: RC_PARAMS=..." summary RapidCheck prints at exit.
