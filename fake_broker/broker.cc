@@ -268,6 +268,11 @@ int64_t FakeBroker::max_offset(const std::string& topic, int32_t queue_id) const
   return impl_->store.max_offset(topic, queue_id);
 }
 
+std::optional<protocol::StoredMessage> FakeBroker::stored_message(const std::string& topic, int32_t queue_id,
+                                                                  int64_t offset) const {
+  return impl_->store.look_by_queue_offset(topic, queue_id, offset);
+}
+
 std::optional<int64_t> FakeBroker::consumer_offset(const std::string& group, const std::string& topic,
                                                    int32_t queue_id) const {
   return impl_->query_offset(group, topic, queue_id);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/protocol/message_codec.h"
 #include "core/remoting/remoting_server.h"
 #include "core/runtime/runtime.h"
 #include "fake_nameserver/name_server.h"
@@ -134,6 +135,9 @@ class FakeBroker {
   // Inspection for tests and checkers.
   const BrokerStats& stats() const;
   int64_t max_offset(const std::string& topic, int32_t queue_id) const;
+  // The stored message at a consume-queue offset (nullopt when there is none).
+  std::optional<protocol::StoredMessage> stored_message(const std::string& topic, int32_t queue_id,
+                                                        int64_t offset) const;
   std::optional<int64_t> consumer_offset(const std::string& group, const std::string& topic, int32_t queue_id) const;
   std::vector<std::string> consumer_ids(const std::string& group) const;
   bool has_topic(const std::string& topic) const;

@@ -235,6 +235,13 @@ std::optional<StoredMessage> MessageStore::look_by_commit_offset(int64_t commit_
   return std::move(decoded.value());
 }
 
+std::optional<StoredMessage> MessageStore::look_by_queue_offset(const std::string& topic, int32_t queue_id,
+                                                               int64_t offset) const {
+  const auto* q = queue(topic, queue_id);
+  if (q == nullptr || offset < 0 || offset >= static_cast<int64_t>(q->size())) return std::nullopt;
+  return look_by_commit_offset((*q)[static_cast<size_t>(offset)].commit_offset);
+}
+
 void MessageStore::clear() {
   commit_log_.clear();
   queues_.clear();

@@ -71,6 +71,9 @@ class MessageStore {
   int64_t search_offset_by_time(const std::string& topic, int32_t queue_id, int64_t timestamp) const;
   int64_t earliest_store_time(const std::string& topic, int32_t queue_id) const;  // -1 when empty
   std::optional<protocol::StoredMessage> look_by_commit_offset(int64_t commit_offset) const;
+  // The message at a consume-queue offset (nullopt when the queue has no such offset).
+  std::optional<protocol::StoredMessage> look_by_queue_offset(const std::string& topic, int32_t queue_id,
+                                                              int64_t offset) const;
   int64_t commit_log_max_offset() const { return next_offset_; }
 
   int64_t delay_ms(int32_t level) const;  // level 1.. max

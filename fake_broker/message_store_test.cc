@@ -61,6 +61,20 @@ TEST(MessageStore, TagFilterSkipsButAdvances) {
   EXPECT_EQ(none.next_begin_offset, 2);
 }
 
+TEST(MessageStore, LookByQueueOffsetFindsTheStoredRecord) {
+  MessageStore store(options());
+  (void)store.put(message("a", "A"), 1);
+  (void)store.put(message("b", "B"), 2);
+  auto second = store.look_by_queue_offset("T", 0, 1);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->body, "b");
+  EXPECT_EQ(protocol::find_property(second->properties, "TAGS"), "B");
+  EXPECT_FALSE(store.look_by_queue_offset("T", 0, 2).has_value());
+  EXPECT_FALSE(store.look_by_queue_offset("T", 0, -1).has_value());
+  EXPECT_FALSE(store.look_by_queue_offset("T", 1, 0).has_value());
+  EXPECT_FALSE(store.look_by_queue_offset("U", 0, 0).has_value());
+}
+
 TEST(MessageStore, SearchByTimePicksExactNearestOrEnds) {
   MessageStore store(options());
   for (int64_t t : {100, 200, 300}) (void)store.put(message("m"), t);

@@ -195,7 +195,7 @@ constexpr const char* kScenarioFooter = R"(Exit code: 0 every check passed, 1 a 
 line and field), 3 replay: the digest differs from --expect-digest.
 Test-only switches (--break, repeatable) break the client on purpose while the checks keep the scenario's
 configuration: extra_sync_retries=N, extra_async_retries=N, drop_retry_code, hidden_latency_tolerance,
-other_profile, extra_timeout_ms=N, dlq_at_once. Scenario schema: docs/scenarios.md.)";
+other_profile, extra_timeout_ms=N, dlq_at_once, ignore_subscription. Scenario schema: docs/scenarios.md.)";
 
 void add_scenario_flags(CLI::App* cmd, rmq::cli::ScenarioRunOptions& options) {
   cmd->add_option("scenario", options.scenario, "Scenario file (textproto)")->capture_default_str();

@@ -1,9 +1,10 @@
 #include "sim/cluster/delivery_checker.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include "core/client/client_config.h"
+#include "core/protocol/message_properties.h"
+#include "core/protocol/subscription_data.h"
 
 namespace rmq::sim {
 
@@ -35,7 +36,9 @@ std::string queue_name(const client::MessageQueue& queue) {
   return queue.topic + "@" + queue.broker_name + "#" + std::to_string(queue.queue_id);
 }
 
-DeliveryChecker::DeliveryChecker(DeliveryCheckerOptions options) : options_(std::move(options)) {
+DeliveryChecker::DeliveryChecker(DeliveryCheckerOptions options)
+    : options_(std::move(options)),
+      subscribed_tags_(protocol::build_subscription_data("", options_.subscription, 0).tags_set) {
   std::map<std::string, int32_t> topics = options_.topics;
   topics[std::string(client::kRetryGroupTopicPrefix) + options_.group] = 1;
   for (const auto& [broker_name, broker] : options_.brokers)
@@ -72,10 +75,30 @@ void DeliveryChecker::acknowledge(const client::MessageQueue& queue, int64_t off
   }
 }
 
+bool DeliveryChecker::outside_subscription(const client::MessageQueue& queue,
+                                           std::optional<std::string_view> tags) const {
+  if (subscribed_tags_.empty() || !options_.topics.contains(queue.topic)) return false;
+  return !tags || std::find(subscribed_tags_.begin(), subscribed_tags_.end(), *tags) == subscribed_tags_.end();
+}
+
+bool DeliveryChecker::filtered_at(const client::MessageQueue& queue, int64_t offset) const {
+  if (subscribed_tags_.empty() || !options_.topics.contains(queue.topic)) return false;
+  auto broker = options_.brokers.find(queue.broker_name);
+  if (broker == options_.brokers.end() || broker->second == nullptr) return false;
+  auto stored = broker->second->stored_message(queue.topic, queue.queue_id, offset);
+  return stored && outside_subscription(queue, protocol::find_property(stored->properties, protocol::property::kTags));
+}
+
+void DeliveryChecker::skip_filtered(const client::MessageQueue& queue, QueueState& state) {
+  while (filtered_at(queue, state.low)) acknowledge(queue, state.low);
+}
+
 void DeliveryChecker::check_committed(const std::string& source, const client::MessageQueue& queue,
                                       int64_t committed) {
   ++counters_.offset_checks;
   QueueState& state = queue_state(queue);
+  if (committed <= state.low) return;
+  skip_filtered(queue, state);
   if (committed <= state.low) return;
   auto key = std::make_tuple(source, queue, committed);
   if (auto it = violation_index_.find(key); it != violation_index_.end()) {
@@ -118,6 +141,11 @@ void DeliveryChecker::on_send_event(const producer::SendEvent& event) {
   if (r.status == producer::SendStatus::kSendOk) ++counters_.sends_ok;
   queue_state(r.queue).msg_ids[r.queue_offset] = r.msg_id;
   if (sent_.contains(r.msg_id)) return;  // the same UNIQ_KEY acknowledged twice: one message
+  if (filtered_at(r.queue, r.queue_offset)) {
+    ++counters_.filtered_sends;
+    acknowledge(r.queue, r.queue_offset);
+    return;
+  }
   sent_[r.msg_id] = SentMessage{r.queue, r.queue_offset, std::string(producer::send_status_name(r.status)),
                                 event.now_ms};
   auto it = messages_.find(r.msg_id);
@@ -185,6 +213,7 @@ std::vector<DeliveryChecker::Delivered> DeliveryChecker::on_delivery(const std::
   const uint64_t generation = cs.topic_generation[queue.topic];
   for (const auto& m : msgs) {
     Delivered d{queue, m.queue_offset(), m.msg_id(), m.topic(), m.reconsume_times(), generation};
+    check_subscription(consumer, queue, m);
     ++counters_.deliveries;
     ++counters_.unanswered;  // until answered
     ++messages_[d.msg_id].deliveries;
@@ -222,6 +251,17 @@ std::vector<DeliveryChecker::Delivered> DeliveryChecker::on_delivery(const std::
                   " delivered " + offsets_text(offsets));
   os.suspended_first.reset();
   return batch;
+}
+
+void DeliveryChecker::check_subscription(const std::string& consumer, const client::MessageQueue& queue,
+                                         const MessageExt& m) {
+  client::MessageQueue seen{m.topic(), queue.broker_name, queue.queue_id};  // the original topic for a retry
+  if (subscribed_tags_.empty() || !options_.topics.contains(seen.topic)) return;
+  ++counters_.subscription_checks;
+  auto tags = m.property(protocol::property::kTags);
+  if (!outside_subscription(seen, tags)) return;
+  counters_.subscription_violations.push_back(SubscriptionViolation{
+      now_ms(), consumer, queue, m.queue_offset(), m.msg_id(), tags ? std::optional<std::string>(*tags) : std::nullopt});
 }
 
 void DeliveryChecker::on_answer(const std::string& consumer, const std::vector<Delivered>& batch,
@@ -369,6 +409,7 @@ void DeliveryChecker::stop_sampling() {
 // --- the report ---
 
 DeliveryReport DeliveryChecker::report() {
+  for (auto& [queue, state] : queues_) skip_filtered(queue, state);
   sample_broker_offsets();
   DeliveryReport r = counters_;
   const size_t max_listed = options_.max_listed;
@@ -389,6 +430,10 @@ DeliveryReport DeliveryChecker::report() {
       lost.deliveries = it->second.deliveries;
       lost.last_answer = it->second.last_answer;
     }
+    lost.queue_low = queue_state(sent.queue).low;
+    if (auto broker = options_.brokers.find(sent.queue.broker_name);
+        broker != options_.brokers.end() && broker->second != nullptr)
+      lost.committed = broker->second->consumer_offset(options_.group, sent.queue.topic, sent.queue.queue_id);
     r.lost.push_back(std::move(lost));
   }
   for (const auto& [id, ms] : messages_) {
@@ -413,79 +458,7 @@ DeliveryReport DeliveryChecker::report() {
   std::stable_sort(r.duplicates.begin(), r.duplicates.end(),
                    [](const DuplicateMessage& a, const DuplicateMessage& b) { return a.consumptions > b.consumptions; });
 
-  std::ostringstream out;
-  out << "delivery report (group " << options_.group << ")\n";
-  out << "  sends: " << r.sends_acknowledged << " acknowledged (" << r.sends_ok << " SEND_OK, "
-      << r.sends_acknowledged - r.sends_ok << " other status), " << r.send_errors << " failed\n";
-  out << "  consumed: " << r.consumed << "/" << sent_.size() << " acknowledged sends, "
-      << r.consumed_without_send_result << " msgIds consumed without a send result\n";
-  out << "  deliveries: " << r.deliveries << " (" << r.consumptions << " consumed, " << r.reconsume_later
-      << " to reconsume, " << r.unanswered << " unanswered); send-backs: " << r.send_backs_ok << " ok, "
-      << r.send_backs_failed << " failed, " << r.send_backs_unmatched << " unmatched, " << r.send_backs_misnamed
-      << " named the restored topic\n";
-  out << "  pulls: " << r.pulls << " (" << r.pull_errors << " failed";
-  for (const auto& [kind, count] : r.pull_error_kinds) out << "; " << kind << " x" << count;
-  out << "), rebalance changes: " << r.rebalances << "\n";
-  out << "  queues (low/max/committed):";
-  for (const auto& q : r.queues)
-    if (q.max_offset > q.baseline || q.committed)
-      out << " " << queue_name(q.queue) << " " << q.low << "/" << q.max_offset << "/"
-          << (q.committed ? std::to_string(*q.committed) : std::string("-"));
-  out << (r.offsets_caught_up() ? " (caught up)" : " (NOT caught up)") << "\n";
-  out << "  duplicates: " << r.duplicate_messages << " messages consumed more than once ("
-      << r.duplicate_consumptions << " extra consumptions)\n";
-  out << "  offset checks: " << r.offset_checks << ", violations: " << r.offset_violations.size()
-      << "; order checks: " << r.order_checks << ", violations: " << r.order_violations.size() << "\n";
-  out << "  verdict: " << (r.ok() ? "OK" : "FAILED") << "\n";
-  if (!r.lost.empty()) {
-    out << "LOST (check 1): " << r.lost.size() << " acknowledged sends never consumed\n";
-    for (size_t i = 0; i < r.lost.size() && i < max_listed; ++i) {
-      const LostMessage& l = r.lost[i];
-      const QueueState& qs = queues_[l.queue];
-      auto broker = options_.brokers.find(l.queue.broker_name);
-      std::optional<int64_t> committed;
-      if (broker != options_.brokers.end() && broker->second != nullptr)
-        committed = broker->second->consumer_offset(options_.group, l.queue.topic, l.queue.queue_id);
-      out << "  " << l.msg_id << " stored at " << queue_name(l.queue) << " offset " << l.queue_offset << " ("
-          << l.send_status << " at " << l.sent_at_ms << " ms): ";
-      if (l.deliveries == 0)
-        out << "never delivered";
-      else
-        out << "delivered " << l.deliveries << "x, last answer " << (l.last_answer.empty() ? "none" : l.last_answer);
-      out << "; low(queue) " << qs.low << ", broker committed "
-          << (committed ? std::to_string(*committed) : std::string("none")) << "\n";
-    }
-    if (r.lost.size() > max_listed) out << "  ... " << r.lost.size() - max_listed << " more\n";
-  }
-  if (!r.offset_violations.empty()) {
-    out << "OFFSETS (check 2): " << r.offset_violations.size() << " committed values pass an unconsumed message\n";
-    for (size_t i = 0; i < r.offset_violations.size() && i < max_listed; ++i) {
-      const OffsetViolation& v = r.offset_violations[i];
-      out << "  at " << v.at_ms << " ms " << v.source << " committed " << v.committed << " for " << queue_name(v.queue)
-          << " but offset " << v.low << (v.missing_msg_id.empty() ? "" : " (" + v.missing_msg_id + ")")
-          << " is not acknowledged";
-      if (v.occurrences > 1) out << " [seen " << v.occurrences << "x]";
-      out << "\n";
-    }
-    if (r.offset_violations.size() > max_listed) out << "  ... " << r.offset_violations.size() - max_listed << " more\n";
-  }
-  if (!r.order_violations.empty()) {
-    out << "ORDER (check 4): " << r.order_violations.size() << " violations\n";
-    for (size_t i = 0; i < r.order_violations.size() && i < max_listed; ++i) {
-      const OrderViolation& v = r.order_violations[i];
-      out << "  at " << v.at_ms << " ms consumer " << v.consumer << " " << queue_name(v.queue) << " " << v.rule << ": "
-          << v.detail << "\n";
-    }
-    if (r.order_violations.size() > max_listed) out << "  ... " << r.order_violations.size() - max_listed << " more\n";
-  }
-  if (!r.duplicates.empty()) {
-    out << "DUPLICATES (check 3, allowed):";
-    for (size_t i = 0; i < r.duplicates.size() && i < max_listed; ++i)
-      out << " " << r.duplicates[i].msg_id << " x" << r.duplicates[i].consumptions;
-    if (r.duplicates.size() > max_listed) out << " ... " << r.duplicates.size() - max_listed << " more";
-    out << "\n";
-  }
-  r.text = out.str();
+  r.text = describe_delivery_report(r, options_.group, max_listed);
   return r;
 }
 

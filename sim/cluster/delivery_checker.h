@@ -49,8 +49,15 @@
 //           (a suspended batch is repeated before anything after it), unless every message of the suspended call
 //           had used up orderly_max_reconsume_times (then it is sent back and the queue moves on).
 //
-// Assumptions: CLUSTERING (offsets are the group's, at the brokers); every subscribed topic with "*" (a tag filter
-// leaves stored offsets that are never delivered, so low(Q) would stop at them); stores kept across broker crashes.
+//  5. Subscription: a message of a subscribed topic handed to a listener carries a tag the group's subscription
+//     matches (Java filters by tags code at the broker and by tag string in the client).
+//
+// Tag filters. With a subscription other than "*", a stored message of a subscribed topic whose tag the
+// subscription does not match is never delivered and counts as acknowledged: its offset does not hold low(Q)
+// back, and its send is not owed a consumption (filtered_sends counts them). The checker reads the tag from the
+// broker's store (the message at that offset), so messages stored by attempts whose answer was lost are covered.
+//
+// Assumptions: CLUSTERING (offsets are the group's, at the brokers); stores kept across broker crashes.
 // An answer counts whenever the listener gave it, even if the consumer then discarded it (its process queue was
 // dropped, or it was shut down): the application did consume the message.
 // kSendBack events are matched with the delivery they follow by (broker, queueId, offset, topic the listener saw
@@ -64,6 +71,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -82,6 +90,9 @@ struct DeliveryCheckerOptions {
   std::map<std::string, const fake::FakeBroker*> brokers;
   // Subscribed topic -> queues per broker.
   std::map<std::string, int32_t> topics;
+  // The group's subscription expression for those topics (TAG type: "*" or "TagA || TagB"); the retry topic is
+  // always "*".
+  std::string subscription = "*";
   // The orderly consumers' maxReconsumeTimes (-1: unbounded, their default). A SUSPEND answer for a batch whose
   // messages have all been reconsumed this often sends them back instead of suspending (O3 then does not apply).
   int32_t orderly_max_reconsume_times = -1;
@@ -99,6 +110,8 @@ struct LostMessage {
   int64_t sent_at_ms = 0;
   int deliveries = 0;          // listener calls that carried it
   std::string last_answer;     // the last answer given for it ("" when never delivered or not answered)
+  int64_t queue_low = 0;       // low(queue) at the report
+  std::optional<int64_t> committed;  // the broker's stored consumer offset of the queue at the report
 };
 
 struct OffsetViolation {
@@ -120,6 +133,15 @@ struct OrderViolation {
   std::string detail;
 };
 
+struct SubscriptionViolation {
+  int64_t at_ms = 0;
+  std::string consumer;
+  client::MessageQueue queue;
+  int64_t offset = 0;
+  std::string msg_id;
+  std::optional<std::string> tags;  // the delivered message's TAGS (none when it had no tag)
+};
+
 struct QueueSummary {
   client::MessageQueue queue;
   int64_t baseline = 0;
@@ -138,6 +160,7 @@ struct DeliveryReport {
   uint64_t sends_acknowledged = 0;  // kSendEnd with a SendResult
   uint64_t sends_ok = 0;            // ... of which SEND_OK
   uint64_t send_errors = 0;         // kSendEnd with an error
+  uint64_t filtered_sends = 0;      // acknowledged sends whose tag the subscription does not match (not owed)
   // Consumption.
   uint64_t consumed = 0;                      // acknowledged sends consumed at least once
   uint64_t consumed_without_send_result = 0;  // msgIds consumed that no SendResult acknowledged
@@ -156,14 +179,18 @@ struct DeliveryReport {
   uint64_t offset_checks = 0;          // committed values compared with low(Q)
   uint64_t offset_violation_count = 0;  // distinct violations (each may repeat)
   uint64_t order_checks = 0;            // orderly deliveries checked
+  uint64_t subscription_checks = 0;     // deliveries of a subscribed topic checked against the subscription
   std::vector<LostMessage> lost;
   std::vector<OffsetViolation> offset_violations;
   std::vector<OrderViolation> order_violations;
+  std::vector<SubscriptionViolation> subscription_violations;
   std::vector<DuplicateMessage> duplicates;
   std::vector<QueueSummary> queues;  // every watched queue on a known broker, at the report
   std::string text;  // everything above, readable, with ids and offsets
 
-  bool ok() const { return lost.empty() && offset_violations.empty() && order_violations.empty(); }
+  bool ok() const {
+    return lost.empty() && offset_violations.empty() && order_violations.empty() && subscription_violations.empty();
+  }
   // Offsets caught up: every watched queue's committed offset equals its max offset and low (a liveness
   // property of the heal phase, reported, not part of ok()).
   bool offsets_caught_up() const;
@@ -257,13 +284,21 @@ class DeliveryChecker {
   void check_committed(const std::string& source, const client::MessageQueue& queue, int64_t committed);
   std::vector<Delivered> on_delivery(const std::string& consumer, const client::MessageQueue& queue,
                                      const std::vector<consumer::MessageExt>& msgs, bool orderly);
+  void check_subscription(const std::string& consumer, const client::MessageQueue& queue,
+                          const consumer::MessageExt& m);
   void on_answer(const std::string& consumer, const std::vector<Delivered>& batch, size_t consumed_count,
                  const std::string& answer, bool orderly_suspend);
   void consumed(const std::string& msg_id);
+  // Tag filters: whether a message of `queue` with `tags` lies outside the subscription, and whether the stored
+  // message at `offset` of `queue` does; skip_filtered() moves low(queue) past such stored messages.
+  bool outside_subscription(const client::MessageQueue& queue, std::optional<std::string_view> tags) const;
+  bool filtered_at(const client::MessageQueue& queue, int64_t offset) const;
+  void skip_filtered(const client::MessageQueue& queue, QueueState& state);
   int64_t now_ms() const;
   void arm_sampling();
 
   DeliveryCheckerOptions options_;
+  std::vector<std::string> subscribed_tags_;  // empty: every tag (and none) matches
   std::map<client::MessageQueue, QueueState> queues_;
   std::map<std::string, SentMessage> sent_;
   std::map<std::string, MessageState> messages_;
@@ -279,5 +314,9 @@ class DeliveryChecker {
 
 // "TopicTest@broker-0#2"
 std::string queue_name(const client::MessageQueue& queue);
+
+// The report's readable text (DeliveryReport::text): counters, then each kind of violation, at most max_listed
+// entries per kind.
+std::string describe_delivery_report(const DeliveryReport& report, const std::string& group, size_t max_listed);
 
 }  // namespace rmq::sim

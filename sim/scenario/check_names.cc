@@ -9,7 +9,8 @@ const std::vector<std::string>& check_names() {
   static const std::vector<std::string> names = {
       "send.well_formed",       "send.attempts",    "send.retried_codes", "send.broker_avoidance",
       "send.latency_windows",   "send.timeout_budget", "send.status_codes", "send.async_retries",
-      "delivery.at_least_once", "delivery.offsets", "delivery.order",     "sends.min_ok",
+      "delivery.at_least_once", "delivery.offsets", "delivery.order",     "delivery.subscription",
+      "sends.min_ok",
       "run.event_limit",
   };
   return names;

@@ -104,6 +104,10 @@ void check_delivery(ScenarioRun& run, RunResult& result) {
     if (g.spec.orderly())
       add(result, run.scenario(), {"delivery.order", report.order_violations.empty(), report.order_checks,
                                    report.order_violations.empty() ? "" : head + report.text});
+    if (g.spec.subscription() != "*")
+      add(result, run.scenario(), {"delivery.subscription", report.subscription_violations.empty(),
+                                   report.subscription_checks,
+                                   report.subscription_violations.empty() ? "" : head + report.text});
   }
 }
 

@@ -16,6 +16,7 @@ void ScenarioRun::start_groups() {
     sim::DeliveryCheckerOptions co;
     co.group = g.spec.group();
     co.clock = &cluster_->sim();
+    co.subscription = g.spec.subscription();
     for (const pb::Topic& t : scenario_.topology().topics())
       if (t.name() == g.spec.topic()) co.topics[t.name()] = t.queues();
     for (int b = 0; b < cluster_->broker_count(); ++b) co.brokers[sim::SimCluster::broker_name(b)] = &cluster_->broker(b);
@@ -48,7 +49,8 @@ ConsumerRun* ScenarioRun::start_member(GroupRun& g, int member) {
   c->track = "consumer-" + std::to_string(g.index) + "-" + std::to_string(member);
   c->label = c->track + "#" + std::to_string(g.members.size());
   g.next_member = std::max(g.next_member, member + 1);
-  consumer::PushConsumerOptions o = cluster_->consumer_options(g.spec.group(), g.spec.topic(), "*", c->host);
+  const std::string& subscription = scenario_.break_client().ignore_subscription() ? "*" : g.spec.subscription();
+  consumer::PushConsumerOptions o = cluster_->consumer_options(g.spec.group(), g.spec.topic(), subscription, c->host);
   o.client.profile = g.spec.profile() == pb::V5 ? client::Profile::kV5 : client::Profile::kV4_9_8;
   o.max_reconsume_times = scenario_.break_client().dlq_at_once() ? 0 : g.spec.max_reconsume_times();
   auto strategy = consumer::make_allocate_strategy(g.spec.allocate_strategy(), consumer::AllocateParams{});

@@ -29,6 +29,7 @@ pb::Scenario with_defaults(const pb::Scenario& in) {
   for (int i = 0; i < s.consumer_groups_size(); ++i) {
     pb::ConsumerGroup& g = *s.mutable_consumer_groups(i);
     if (g.group().empty()) g.set_group("CG" + std::to_string(i));
+    if (g.subscription().empty()) g.set_subscription("*");
     if (g.topic().empty()) g.set_topic(t.topics(0).name());
     if (g.consumers() == 0) g.set_consumers(2);
     if (g.allocate_strategy().empty()) g.set_allocate_strategy("AVG");

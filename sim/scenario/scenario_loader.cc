@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/consumer/allocate/allocate_strategy.h"
+#include "core/protocol/subscription_data.h"
 #include "sim/scenario/scenario_runner.h"
 #include "sim/scenario/swarm.h"
 
@@ -110,6 +111,41 @@ bool has_topic(const pb::Scenario& s, const std::string& name) {
                      [&](const pb::Topic& t) { return t.name() == name; });
 }
 
+bool valid_utf8(const std::string& text);
+
+bool has_control_char(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < ' '; });
+}
+
+// A tag a subscription can name: Java splits subscriptions on "||" and trims each part (chars <= ' '). Control
+// characters are refused too: 1 and 2 separate the message properties a tag is written into.
+std::optional<std::string> tag_problem(const std::string& tag) {
+  if (tag.empty()) return "is empty";
+  if (tag.size() > 255) return "is longer than 255 bytes";
+  if (!valid_utf8(tag)) return "is not valid UTF-8";
+  if (has_control_char(tag)) return "contains a control character";
+  if (tag.find("||") != std::string::npos) return "'" + tag + "' contains \"||\", so no subscription can name it";
+  if (static_cast<unsigned char>(tag.front()) <= ' ' || static_cast<unsigned char>(tag.back()) <= ' ')
+    return "'" + tag + "' starts or ends with a blank, which subscriptions trim, so no subscription can name it";
+  return std::nullopt;
+}
+
+void validate_tags(Validator& v, const pb::Producer& p) {
+  if (p.tags_size() > 64) v.fail(p, "tags", "at most 64 tags (got " + std::to_string(p.tags_size()) + ")");
+  for (int t = 0; t < p.tags_size(); ++t)
+    if (auto problem = tag_problem(p.tags(t))) v.fail(p, "tags", *problem, t);
+}
+
+void validate_subscription(Validator& v, const pb::ConsumerGroup& g) {
+  const std::string& expression = g.subscription();
+  if (expression.empty() || expression == "*") return;
+  if (expression.size() > 1024) v.fail(g, "subscription", "is longer than 1024 bytes");
+  if (!valid_utf8(expression)) v.fail(g, "subscription", "is not valid UTF-8");
+  if (has_control_char(expression)) v.fail(g, "subscription", "contains a control character");
+  if (protocol::build_subscription_data("", expression, 0).tags_set.empty())
+    v.fail(g, "subscription", "'" + expression + "' names no tag (\"*\" subscribes to every message)");
+}
+
 constexpr int kMaxGroupMembers = 200;  // consumers plus joins, per group
 
 int brokers_of(const pb::Scenario& s) { return s.topology().brokers() == 0 ? 2 : s.topology().brokers(); }
@@ -157,6 +193,7 @@ void validate_producers(Validator& v, const pb::Scenario& s) {
     if (p.has_retry_times_when_send_async_failed())
       v.range(p, "retry_times_when_send_async_failed", p.retry_times_when_send_async_failed(), 0, 32);
     if (p.has_send_msg_timeout_ms()) v.range(p, "send_msg_timeout_ms", p.send_msg_timeout_ms(), 1, 600'000);
+    validate_tags(v, p);
     v.leave();
   }
 }
@@ -177,6 +214,7 @@ void validate_consumers(Validator& v, const pb::Scenario& s) {
       if (!strategy.ok()) v.fail(g, "allocate_strategy", "unknown strategy '" + g.allocate_strategy() + "' (" + strategy.error().message + ")");
     }
     if (g.has_max_reconsume_times()) v.range(g, "max_reconsume_times", g.max_reconsume_times(), -1, 32);
+    validate_subscription(v, g);
     v.enter(g, "listener");
     const pb::Listener& l = g.listener();
     v.range(l, "min_ms", l.min_ms(), 0, 600'000);

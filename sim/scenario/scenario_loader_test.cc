@@ -66,6 +66,25 @@ TEST(ScenarioLoader, SemanticErrors) {
   EXPECT_EQ(e.rfind("x.textproto:2:19: consumer_groups[0].allocate_strategy: unknown strategy 'RANDOM'", 0), 0u) << e;
 }
 
+TEST(ScenarioLoader, TagsAndSubscriptionsMustBeMatchable) {
+  EXPECT_EQ(error_of("version: 1\nproducers { tags: \"A\" tags: \"B||C\" }\n"),
+            "x.textproto:2:23: producers[0].tags[1]: 'B||C' contains \"||\", so no subscription can name it");
+  EXPECT_EQ(error_of("version: 1\nproducers { tags: \" A\" }\n"),
+            "x.textproto:2:13: producers[0].tags[0]: ' A' starts or ends with a blank, which subscriptions trim, so no "
+            "subscription can name it");
+  EXPECT_EQ(error_of("version: 1\nproducers { tags: \"\" }\n"), "x.textproto:2:13: producers[0].tags[0]: is empty");
+  EXPECT_EQ(error_of("version: 1\nproducers { tags: \"a\\001b\" }\n"),
+            "x.textproto:2:13: producers[0].tags[0]: contains a control character");
+  EXPECT_EQ(error_of("version: 1\nconsumer_groups { subscription: \" || \" }\n"),
+            "x.textproto:2:19: consumer_groups[0].subscription: ' || ' names no tag (\"*\" subscribes to every "
+            "message)");
+  EXPECT_EQ(error_of("version: 1\nproducers { tags: \"A\" }\nconsumer_groups { subscription: \"A || B\" }\n"),
+            "<parsed>");
+  auto s = parse_scenario("version: 1\nconsumer_groups { }\n", "x");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(with_defaults(*s).consumer_groups(0).subscription(), "*");
+}
+
 // Found by fuzz_scenario_loader: an explicit name equal to another group's default one passed validation, and the
 // scenario with its defaults written in then had two groups of one name.
 TEST(ScenarioLoader, DefaultGroupNamesCountAsTaken) {

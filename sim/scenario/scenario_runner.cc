@@ -152,7 +152,8 @@ void ScenarioRun::send_tick(ProducerRun& p) {
   int n = ++p.sent;
   std::string body = p.track + "-" + std::to_string(n) + "-";
   if (body.size() < static_cast<size_t>(p.spec.body_bytes())) body.resize(static_cast<size_t>(p.spec.body_bytes()), 'x');
-  auto msg = producer::Message::make(p.spec.topic(), std::move(body), "", "key-" + std::to_string(n));
+  std::string_view tags = p.spec.tags().empty() ? std::string_view() : p.spec.tags((n - 1) % p.spec.tags_size());
+  auto msg = producer::Message::make(p.spec.topic(), std::move(body), tags, "key-" + std::to_string(n));
   switch (p.spec.mode()) {
     case pb::ASYNC: p.producer->send_async(std::move(msg), [](producer::SendOutcome) {}); break;
     case pb::ONEWAY: p.producer->send_oneway(std::move(msg), [](std::optional<client::ClientError>) {}); break;

@@ -87,7 +87,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, NamedScenario,
                          ::testing::Values("broker_failover.textproto", "topic_not_exist_storm.textproto",
                                            "system_busy.textproto", "slow_broker_latency_tolerance.textproto",
                                            "partition_during_rebalance.textproto", "consumer_churn.textproto",
-                                           "namesrv_outage.textproto", "lost_and_late_responses.textproto"),
+                                           "namesrv_outage.textproto", "lost_and_late_responses.textproto",
+                                           "tag_filter.textproto"),
                          [](const auto& param_info) {
                            std::string name = param_info.param;
                            return name.substr(0, name.find('.'));
@@ -167,7 +168,7 @@ TEST(ScenarioRunner, CapturedTraceCoversEveryEventWithTracks) {
 TEST(ScenarioRunner, VerdictNamesAreTheListedOnes) {
   const auto& names = check_names();
   std::set<std::string> seen;
-  for (const char* file : {"consumer_churn.textproto", "namesrv_outage.textproto"}) {
+  for (const char* file : {"consumer_churn.textproto", "namesrv_outage.textproto", "tag_filter.textproto"}) {
     RunResult r = run_scenario(load(file), 1);
     for (const auto& c : r.checks) {
       EXPECT_NE(std::find(names.begin(), names.end(), c.name), names.end()) << c.name;
