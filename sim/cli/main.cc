@@ -191,11 +191,11 @@ void add_allocate(CLI::App& app, rmq::cli::AllocateOptions& options) {
   allocate->add_option("input", options.input, "--jsonl input file, or - for standard input")->capture_default_str();
 }
 
-constexpr const char* kScenarioFooter = R"(Exit code: 0 every check passed, 1 a check failed, 2 bad input (a scenario error names the file,
+const std::string kScenarioFooter = R"(Exit code: 0 every check passed, 1 a check failed, 2 bad input (a scenario error names the file,
 line and field), 3 replay: the digest differs from --expect-digest.
 Test-only switches (--break, repeatable) break the client on purpose while the checks keep the scenario's
-configuration: extra_sync_retries=N, extra_async_retries=N, drop_retry_code, hidden_latency_tolerance,
-other_profile, extra_timeout_ms=N, dlq_at_once, ignore_subscription. Scenario schema: docs/scenarios.md.)";
+configuration: )" + rmq::cli::break_switch_names() + R"(.
+Scenario schema: docs/scenarios.md.)";
 
 void add_scenario_flags(CLI::App* cmd, rmq::cli::ScenarioRunOptions& options) {
   cmd->add_option("scenario", options.scenario, "Scenario file (textproto)")->capture_default_str();

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -22,9 +23,6 @@ namespace {
 using scenario::pb::Scenario;
 using scenario::RunResult;
 
-constexpr const char* kBreakNames = "extra_sync_retries=N, extra_async_retries=N, drop_retry_code, "
-                                    "hidden_latency_tolerance, other_profile, extra_timeout_ms=N, dlq_at_once";
-
 // --break NAME[=VALUE] sets one field of the scenario's break_client.
 Status apply_break(Scenario& s, const std::string& spec) {
   std::string name = spec.substr(0, spec.find('='));
@@ -32,7 +30,7 @@ Status apply_break(Scenario& s, const std::string& spec) {
   if (spec.find('=') != std::string::npos) value = spec.substr(spec.find('=') + 1);
   auto* brk = s.mutable_break_client();
   const auto* field = brk->GetDescriptor()->FindFieldByName(name);
-  if (field == nullptr) return Error{2, "--break: unknown switch '" + name + "' (" + kBreakNames + ")"};
+  if (field == nullptr) return Error{2, "--break: unknown switch '" + name + "' (" + break_switch_names() + ")"};
   const auto* refl = brk->GetReflection();
   if (field->type() == google::protobuf::FieldDescriptor::TYPE_BOOL) {
     if (value && *value != "true" && *value != "false") return Error{2, "--break " + name + ": expected no value, true or false"};
@@ -135,13 +133,34 @@ scenario::TraceDocument document(const Scenario& s, const std::string& file, con
   return doc;
 }
 
+bool is_digest(const std::string& text) {
+  return text.size() == 16 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 }  // namespace
+
+std::string break_switch_names() {
+  const auto* descriptor = Scenario::descriptor()->FindFieldByName("break_client")->message_type();
+  std::string names;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    names += (i ? ", " : "") + field->name();
+    if (field->type() != google::protobuf::FieldDescriptor::TYPE_BOOL) names += "=N";
+  }
+  return names;
+}
 
 int run_scenario_command(const ScenarioRunOptions& o, bool replay, std::ostream& out, std::ostream& err) {
   if (o.list_checks) {
     for (const std::string& name : scenario::check_names()) out << name << "\n";
     return 0;
   }
+  if (o.expect_digest && !is_digest(*o.expect_digest))
+    return err << "rmqsim: --expect-digest: '" << *o.expect_digest
+               << "' is not a trace digest (16 lowercase hex digits, as `rmqsim run` prints)\n",
+           2;
   auto s = load(o.scenario, o.breaks);
   if (!s.ok()) return err << "rmqsim: " << s.error().message << "\n", 2;
   uint64_t seed = o.seed.value_or(scenario::with_defaults(*s).seed());

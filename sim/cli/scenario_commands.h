@@ -52,6 +52,9 @@ struct TraceOptions {
   std::vector<std::string> diff;  // two .jsonl traces
 };
 
+// The --break switches, from the scenario schema's Break message: "extra_sync_retries=N, ..., dlq_at_once, ...".
+std::string break_switch_names();
+
 int run_scenario_command(const ScenarioRunOptions& options, bool replay, std::ostream& out, std::ostream& err);
 int run_fuzz(const FuzzOptions& options, std::ostream& out, std::ostream& err);
 int run_minimize(const MinimizeOptions& options, std::ostream& out, std::ostream& err);

@@ -41,9 +41,12 @@ TEST(ScenarioCli, MissingFileIsOneLine) {
   auto [code, out] = rmqsim("run /no/such/scenario.textproto");
   EXPECT_EQ(code, 2);
   EXPECT_EQ(out, "rmqsim: cannot read /no/such/scenario.textproto: no such file or not readable\n");
+  auto [dir_code, dir_out] = rmqsim("run " + scenarios());
+  EXPECT_EQ(dir_code, 2);
+  EXPECT_EQ(dir_out, "rmqsim: cannot read " + scenarios() + ": is a directory\n");
 }
 
-TEST(ScenarioCli, BadShardSeedsBreakAndBudgetAreOneLineEach) {
+TEST(ScenarioCli, BadShardSeedsBreakBudgetAndDigestAreOneLineEach) {
   const std::string s = scenarios() + "/default.textproto";
   for (const auto& [args, expected] : std::vector<std::pair<std::string, std::string>>{
            {"fuzz " + s + " --shard 5/4", "--shard: I must be between 1 and N (got 5/4)"},
@@ -51,7 +54,11 @@ TEST(ScenarioCli, BadShardSeedsBreakAndBudgetAreOneLineEach) {
            {"fuzz " + s + " --seeds 9-3", "--seeds: range 9-3 runs backwards"},
            {"fuzz " + s + " --time-budget soon", "--time-budget"},
            {"fuzz " + s + " --progress loud", "--progress: 'loud' is not one of auto, bar, lines, off"},
-           {"run " + s + " --break wrong_answers", "--break: unknown switch 'wrong_answers'"},
+           {"run " + s + " --break wrong_answers", "--break: unknown switch 'wrong_answers' (extra_sync_retries=N, "
+                                                   "extra_async_retries=N, drop_retry_code, hidden_latency_tolerance, "
+                                                   "other_profile, extra_timeout_ms=N, dlq_at_once, ignore_subscription)"},
+           {"replay " + s + " --seed 1 --expect-digest zz",
+            "--expect-digest: 'zz' is not a trace digest (16 lowercase hex digits, as `rmqsim run` prints)"},
            {"run " + s + " --break extra_sync_retries", "--break extra_sync_retries: needs a value"},
        }) {
     auto [code, out] = rmqsim(args);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -444,6 +445,8 @@ Status validate_scenario(const pb::Scenario& scenario, std::string_view file_nam
 }
 
 Result<pb::Scenario> load_scenario(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{kScenarioError, "cannot read " + path + ": is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{kScenarioError, "cannot read " + path + ": no such file or not readable"};
   std::ostringstream text;
