@@ -56,7 +56,10 @@ void Minimizer::ddmin_faults() {
   size_t n = 2;
   while (faults.size() >= 1 && runs_ < options_.max_runs) {
     if (faults.size() == 1) {
-      if (still_fails(with_faults({}))) note("no fault needed");
+      if (still_fails(with_faults({}))) {
+        faults.clear();
+        note("no fault needed");
+      }
       break;
     }
     n = std::min(n, faults.size());

@@ -31,6 +31,21 @@ TEST(Minimize, CanaryReducesToAHandfulOfFaults) {
   EXPECT_FALSE(replay.passed());
 }
 
+// A failure that needs no fault at all (consumers subscribed to everything) keeps none.
+TEST(Minimize, AFailureWithoutFaultsKeepsNone) {
+  auto s = load_scenario(std::string(RMQSIM_SCENARIOS_DIR) + "/tag_filter.textproto");
+  ASSERT_TRUE(s.ok());
+  s->mutable_break_client()->set_ignore_subscription(true);
+  auto result = minimize(*s, 1);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_GT(result->faults_before, 0u);
+  EXPECT_EQ(result->faults_after, 0u);
+  EXPECT_EQ(result->scenario.faults_size(), 0);
+  EXPECT_FALSE(result->scenario.swarm().enabled());
+  EXPECT_TRUE(result->target_checks.count("delivery.subscription") == 1);
+  EXPECT_FALSE(run_scenario(result->scenario, 1).passed());
+}
+
 TEST(Minimize, APassingSeedIsRefused) {
   auto s = load_scenario(std::string(RMQSIM_SCENARIOS_DIR) + "/system_busy.textproto");
   ASSERT_TRUE(s.ok());
