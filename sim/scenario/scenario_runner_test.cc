@@ -88,7 +88,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, NamedScenario,
                                            "system_busy.textproto", "slow_broker_latency_tolerance.textproto",
                                            "partition_during_rebalance.textproto", "consumer_churn.textproto",
                                            "namesrv_outage.textproto", "lost_and_late_responses.textproto",
-                                           "tag_filter.textproto"),
+                                           "tag_filter.textproto", "flush_disk_timeout.textproto"),
                          [](const auto& param_info) {
                            std::string name = param_info.param;
                            return name.substr(0, name.find('.'));
