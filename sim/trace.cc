@@ -8,24 +8,6 @@
 namespace rmq::sim {
 namespace {
 
-void append_escaped(std::string& out, std::string_view s) {
-  // The common case has nothing to escape: append in one piece. (Two vectorized find() calls; find_first_of
-  // calls memchr once per character, several times slower.)
-  if (s.find('\n') == std::string_view::npos && s.find('\\') == std::string_view::npos) {
-    out.append(s.data(), s.size());
-    return;
-  }
-  for (char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else {
-      out += c;
-    }
-  }
-}
-
 void canonical_line(std::string& line, uint64_t index, Micros time, std::string_view kind, std::string_view text) {
   line.clear();
   line += '#';
@@ -54,6 +36,24 @@ std::string hex(uint64_t v) {
 }
 
 }  // namespace
+
+void append_escaped(std::string& out, std::string_view s) {
+  // The common case has nothing to escape: append in one piece. (Two vectorized find() calls; find_first_of
+  // calls memchr once per character, several times slower.)
+  if (s.find('\n') == std::string_view::npos && s.find('\\') == std::string_view::npos) {
+    out.append(s.data(), s.size());
+    return;
+  }
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+}
 
 void append_decimal(std::string& out, int64_t v) {
   char buf[24];

@@ -79,6 +79,9 @@ class Trace {
 // large bodies). Words are assembled little-endian from the bytes, so the value is platform independent.
 uint64_t payload_hash(ByteView bytes);
 
+// Appends `s` with '\n' and '\\' escaped as the canonical encoding escapes them (one event stays one line).
+void append_escaped(std::string& out, std::string_view s);
+
 // Appends v in lowercase hex, 16 digits.
 void append_hex64(std::string& out, uint64_t v);
 // Appends v in decimal (no allocation, unlike std::to_string).

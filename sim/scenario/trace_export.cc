@@ -7,24 +7,15 @@
 #include <map>
 #include <utility>
 
+#include "sim/trace.h"
+
 namespace rmq::scenario {
 namespace {
 
 namespace json = boost::json;
 namespace pbu = ::google::protobuf::util;
 
-// Like sim::Trace's canonical lines: one event must stay one line.
-void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else {
-      out += c;
-    }
-  }
-}
+using sim::append_escaped;
 
 // "1234.567" for 1234567 us; the sign goes in front of the whole value (-500 us is "-0.500", not "0.-500").
 std::string millis_text(int64_t time_us) {
